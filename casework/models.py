@@ -1,0 +1,1 @@
+"""The case and everything around it: persons, participations, plan actions, notes, meetings."""

@@ -1,0 +1,98 @@
+"""Loading the installation's secret keys.
+
+Keys come from the environment or from files (a mounted secret), never from ``SECRET_KEY``.
+Three independent keys exist: the key-encryption key that wraps per-case data keys, the key
+for blind indexes, and Django's signing key. The embedded profile may generate missing keys
+into its data folder on first start; the production profile never generates anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+logger = logging.getLogger("ketenregie.keys")
+
+KEY_NAMES = ("field_kek", "blind_index", "signing")
+
+
+class MissingKeyError(RuntimeError):
+    """A key is neither in the environment nor in a readable file."""
+
+
+@dataclass(frozen=True)
+class InstallationKeys:
+    field_kek: bytes
+    blind_index: bytes
+    signing: str
+
+
+def _env_name(name: str) -> str:
+    return f"KETENREGIE_{name.upper()}_KEY"
+
+
+def _decode(name: str, text: str) -> bytes:
+    try:
+        raw = base64.urlsafe_b64decode(text.strip().encode("ascii"))
+    except (ValueError, UnicodeEncodeError) as exc:
+        raise MissingKeyError(f"{_env_name(name)} is not valid urlsafe base64") from exc
+    if len(raw) != 32:
+        raise MissingKeyError(f"{_env_name(name)} must decode to 32 bytes, got {len(raw)}")
+    return raw
+
+
+def _read(name: str, key_dir: Path | None) -> str | None:
+    value = os.environ.get(_env_name(name))
+    if value:
+        return value
+    file_var = os.environ.get(f"{_env_name(name)}_FILE")
+    if file_var:
+        return Path(file_var).read_text(encoding="ascii")
+    if key_dir is not None and (key_dir / name).exists():
+        return (key_dir / name).read_text(encoding="ascii")
+    return None
+
+
+def new_key_text() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def load_keys(*, key_dir: Path | None = None, generate: bool = False) -> InstallationKeys:
+    """Return the installation keys, generating missing ones into ``key_dir`` if allowed.
+
+    Raises MissingKeyError when a key is absent and generation is not allowed.
+    """
+    texts: dict[str, str] = {}
+    for name in KEY_NAMES:
+        text = _read(name, key_dir)
+        if text is None:
+            if not (generate and key_dir is not None):
+                raise MissingKeyError(
+                    f"Set {_env_name(name)} (urlsafe base64 of 32 random bytes) or "
+                    f"{_env_name(name)}_FILE; generate one with: "
+                    "python -c \"import base64,secrets;"
+                    "print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())\""
+                )
+            key_dir.mkdir(parents=True, exist_ok=True)
+            os.chmod(key_dir, 0o700)
+            path = key_dir / name
+            text = new_key_text()
+            # O_EXCL: two processes starting at once must not overwrite each other's key.
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                text = path.read_text(encoding="ascii")
+            else:
+                with os.fdopen(fd, "w", encoding="ascii") as fh:
+                    fh.write(text)
+                logger.warning("Generated a new %s key in %s", name, path)
+        texts[name] = text
+    return InstallationKeys(
+        field_kek=_decode("field_kek", texts["field_kek"]),
+        blind_index=_decode("blind_index", texts["blind_index"]),
+        signing=texts["signing"].strip(),
+    )

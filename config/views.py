@@ -1,0 +1,81 @@
+"""Project-level pages: the start page and the health check."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from notifications.selectors import heartbeat_get
+
+from .celery import app as celery_app
+
+logger = logging.getLogger("ketenregie.health")
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any failure means "not answering"; the reason goes to the log
+        logger.exception("health: database check failed")
+        return "unavailable"
+    return "ok"
+
+
+def _check_broker() -> str:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+    except Exception:
+        logger.warning("health: broker check failed", exc_info=True)
+        return "unavailable"
+    return "ok"
+
+
+def _beat_status() -> dict[str, Any]:
+    try:
+        last = heartbeat_get()
+    except Exception:
+        return {"status": "unknown", "last_seen_at": None, "age_seconds": None}
+    if last is None:
+        return {"status": "never", "last_seen_at": None, "age_seconds": None}
+    age = (timezone.now() - last).total_seconds()
+    stale = age > settings.KETENREGIE_HEARTBEAT_STALE_SECONDS
+    return {
+        "status": "stale" if stale else "ok",
+        "last_seen_at": last.isoformat(),
+        "age_seconds": round(age, 1),
+    }
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the broker answer, 503 otherwise; beat is reported too."""
+    database = _check_database()
+    broker = _check_broker()
+    healthy = database == "ok" and broker == "ok"
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        "database": database,
+        "broker": broker,
+        "beat": _beat_status() if database == "ok" else {"status": "unknown"},
+        "time": timezone.now().isoformat(),
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page after signing in."""
+    return render(request, "home.html")

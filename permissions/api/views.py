@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from permissions.constants import Perm
+from permissions.policies import HasGlobalPerm
+from permissions.selectors import organisation_list
+
+from .serializers import MeSerializer, OrganisationSerializer
+
+
+class MeView(APIView):
+    """The signed-in user: username, role and organisation."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user).data)
+
+
+class OrganisationListView(generics.ListAPIView):
+    """Organisations (coordinator, team lead, functional admin)."""
+
+    serializer_class = OrganisationSerializer
+    permission_classes = [HasGlobalPerm.for_(Perm.LIST_ORGANISATIONS)]
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return organisation_list()

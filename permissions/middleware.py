@@ -1,0 +1,37 @@
+"""Sends signed-in people who have not yet given their second factor to the 2FA pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .services import user_is_fully_signed_in
+
+# Paths a half-signed-in person may still reach: the 2FA pages themselves, sign-out, static
+# files, the health check, and the API (which authenticates each request itself).
+_OPEN_PREFIXES = ("/static/", "/healthz", "/api/", "/i18n/")
+
+
+class RequireTwoFactorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user_is_fully_signed_in(user)  # type: ignore[arg-type]
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
+            allowed = {
+                reverse("permissions:otp_verify"),
+                reverse("permissions:otp_enrol"),
+                reverse("permissions:logout"),
+            }
+            if request.path not in allowed:
+                return redirect(f"{reverse('permissions:otp_verify')}?next={request.path}")
+        return self.get_response(request)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "permissions"
+
+urlpatterns = [
+    path("aanmelden/", views.SignInView.as_view(), name="login"),
+    path("aanmelden/tweede-factor/", views.otp_verify, name="otp_verify"),
+    path("aanmelden/tweede-factor/instellen/", views.otp_enrol, name="otp_enrol"),
+    path("afmelden/", views.SignOutView.as_view(), name="logout"),
+]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SignalsConfig(AppConfig):
+    # "signals" here always means signalen (reports from the field), never Django signals.
+    name = "signals"
+    label = "signals"
+    verbose_name = _("Signals")

@@ -1,0 +1,1 @@
+"""Intake of signals (signalen), triage and matching."""

@@ -1,0 +1,1 @@
+"""Case types, their state machines, the transition log and deadlines."""
