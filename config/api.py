@@ -48,5 +48,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.ValidationError):
         response.data = {"errors": _as_errors(response.data)}
     elif isinstance(response.data, dict) and "detail" in response.data:
-        response.data = {"detail": response.data["detail"], "code": getattr(exc, "default_code", "error")}
+        code = getattr(exc, "default_code", "error")
+        response.data = {"detail": response.data["detail"], "code": code}
     return response

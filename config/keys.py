@@ -57,8 +57,14 @@ def _read(name: str, key_dir: Path | None) -> str | None:
     return None
 
 
-def new_key_text() -> str:
-    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+# Django's signing key must be long (its deploy check wants 50+ characters); the AES and HMAC
+# keys are exactly 32 bytes.
+SIGNING_KEY_BYTES = 64
+MIN_SIGNING_KEY_CHARS = 50
+
+
+def new_key_text(nbytes: int = 32) -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(nbytes)).decode("ascii")
 
 
 def load_keys(*, key_dir: Path | None = None, generate: bool = False) -> InstallationKeys:
@@ -71,16 +77,17 @@ def load_keys(*, key_dir: Path | None = None, generate: bool = False) -> Install
         text = _read(name, key_dir)
         if text is None:
             if not (generate and key_dir is not None):
+                size = SIGNING_KEY_BYTES if name == "signing" else 32
                 raise MissingKeyError(
-                    f"Set {_env_name(name)} (urlsafe base64 of 32 random bytes) or "
+                    f"Set {_env_name(name)} (urlsafe base64 of {size} random bytes) or "
                     f"{_env_name(name)}_FILE; generate one with: "
-                    "python -c \"import base64,secrets;"
-                    "print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())\""
+                    'python -c "import base64,secrets;'
+                    f'print(base64.urlsafe_b64encode(secrets.token_bytes({size})).decode())"'
                 )
             key_dir.mkdir(parents=True, exist_ok=True)
             os.chmod(key_dir, 0o700)
             path = key_dir / name
-            text = new_key_text()
+            text = new_key_text(SIGNING_KEY_BYTES if name == "signing" else 32)
             # O_EXCL: two processes starting at once must not overwrite each other's key.
             try:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -91,8 +98,14 @@ def load_keys(*, key_dir: Path | None = None, generate: bool = False) -> Install
                     fh.write(text)
                 logger.warning("Generated a new %s key in %s", name, path)
         texts[name] = text
+    signing = texts["signing"].strip()
+    if len(signing) < MIN_SIGNING_KEY_CHARS:
+        raise MissingKeyError(
+            f"{_env_name('signing')} must be at least {MIN_SIGNING_KEY_CHARS} characters "
+            f"(urlsafe base64 of {SIGNING_KEY_BYTES} random bytes)"
+        )
     return InstallationKeys(
         field_kek=_decode("field_kek", texts["field_kek"]),
         blind_index=_decode("blind_index", texts["blind_index"]),
-        signing=texts["signing"].strip(),
+        signing=signing,
     )

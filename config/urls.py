@@ -17,6 +17,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # The admin signs in through the same two-factor sign-in as every other page.
-    path("beheer/login/", RedirectView.as_view(url=reverse_lazy("permissions:login"), query_string=True)),
+    path(
+        "beheer/login/",
+        RedirectView.as_view(url=reverse_lazy("permissions:login"), query_string=True),
+    ),
     path("beheer/", admin.site.urls),
 ]

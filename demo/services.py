@@ -44,7 +44,9 @@ class DemoUser:
 
 
 ROSTER: list[DemoUser] = [
-    DemoUser("coordinator", R.COORDINATOR, MUNICIPALITY, "Femke", "Wildschut", "Zorg en Veiligheid"),
+    DemoUser(
+        "coordinator", R.COORDINATOR, MUNICIPALITY, "Femke", "Wildschut", "Zorg en Veiligheid"
+    ),
     DemoUser("teamlead", R.TEAM_LEAD, MUNICIPALITY, "Ruud", "Oosterbeek", "OOV"),
     DemoUser("boa", R.BOA, MUNICIPALITY, "Yusuf", "Kampenaar", "Handhaving"),
     DemoUser("wijkagent", R.WIJKAGENT, "Politie basisteam Lindewaard", "Ilse", "Vreeburg"),

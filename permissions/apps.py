@@ -11,6 +11,7 @@ class PermissionsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from .api import schema  # noqa: F401  (registers the OpenAPI auth schemes)
         from .receivers import ensure_default_roles
 
         post_migrate.connect(ensure_default_roles, sender=self, dispatch_uid="permissions-roles")

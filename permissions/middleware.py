@@ -24,7 +24,7 @@ class RequireTwoFactorMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not user_is_fully_signed_in(user)  # type: ignore[arg-type]
+            and not user_is_fully_signed_in(user)
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             allowed = {

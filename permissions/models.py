@@ -86,7 +86,7 @@ class User(AbstractUser):
         help_text=_("Demo users may sign in without a second factor where the profile allows it."),
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         swappable = "AUTH_USER_MODEL"

@@ -25,5 +25,8 @@ class HasGlobalPerm(BasePermission):
         return type(f"Has_{perm.codename}", (cls,), {"perm": perm})
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(request.user and request.user.is_authenticated
-                    and user_has_perm(request.user, self.perm))
+        return bool(
+            request.user
+            and request.user.is_authenticated
+            and user_has_perm(request.user, self.perm)
+        )

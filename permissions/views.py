@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+from collections.abc import Iterable
 
 import qrcode
 import qrcode.image.svg
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -55,12 +57,28 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('permissions:otp_enrol')}?next={_next_url(request)}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["token"])
-        if device is not None:
-            otp_login(request, device)
-            return redirect(_next_url(request))
-        form.add_error("token", _("That code is not valid. Try the code now shown in your app."))
-    return render(request, "permissions/otp_verify.html", {"form": form, "next": _next_url(request)})
+        if _throttled(TOTPDevice.objects.filter(user=user, confirmed=True)):
+            form.add_error("token", THROTTLED)
+        else:
+            device = match_token(user, form.cleaned_data["token"])
+            if device is not None:
+                otp_login(request, device)
+                return redirect(_next_url(request))
+            form.add_error(
+                "token", _("That code is not valid. Try the code now shown in your app.")
+            )
+    context = {"form": form, "next": _next_url(request)}
+    return render(request, "permissions/otp_verify.html", context)
+
+
+THROTTLED = gettext_lazy(
+    "Too many wrong codes in a row. Wait a few seconds and enter the code now shown in your app."
+)
+
+
+def _throttled(devices: Iterable[TOTPDevice]) -> bool:
+    """After a wrong code django-otp makes each device wait, doubling each time."""
+    return any(not device.verify_is_allowed()[0] for device in devices)
 
 
 def _qr_svg(data: str) -> str:
@@ -82,7 +100,9 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if _throttled([device]):
+            form.add_error("token", THROTTLED)
+        elif device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)

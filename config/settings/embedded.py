@@ -10,7 +10,7 @@ import os
 from config.keys import load_keys
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env_bool, env_list
+from .base import STATIC_ROOT, VAR_DIR, env_bool, env_list
 
 DEBUG = env_bool("KETENREGIE_DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
@@ -48,9 +48,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # The file-system transport has no fan-out for remote control; the worker runs without it.
 CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
-)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 
 # No TLS on a laptop: cookies cannot be Secure here.
@@ -61,3 +59,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.keys import load_keys
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .base import SILENCED_SYSTEM_CHECKS, env_bool, env_list
 
 
 def _required(name: str) -> str:
@@ -46,7 +46,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 0.1,
 }
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
-    "CELERY_BEAT_SCHEDULE_FILENAME", "/tmp/celerybeat-schedule"  # noqa: S108
+    "CELERY_BEAT_SCHEDULE_FILENAME",
+    "/tmp/celerybeat-schedule",  # noqa: S108
 )
 
 # Demo users (no second factor) exist only where the operator allows it explicitly.
@@ -66,6 +67,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading commits a whole domain (often the municipality's own) to HTTPS in browsers
+    # for good; that is the operator's decision, not this application's.
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"

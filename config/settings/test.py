@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from pathlib import Path
 
 import dj_database_url
 
@@ -29,7 +31,8 @@ DATABASES = {
 CELERY_BROKER_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "unacked_restore_throttle": 0.1}
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
-    "CELERY_BEAT_SCHEDULE_FILENAME", "/tmp/ketenregie-test-celerybeat"  # noqa: S108
+    "CELERY_BEAT_SCHEDULE_FILENAME",
+    "/tmp/ketenregie-test-celerybeat",  # noqa: S108
 )
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -39,4 +42,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = Path(tempfile.gettempdir()) / "ketenregie-test-static"
+STATIC_ROOT.mkdir(exist_ok=True)
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405

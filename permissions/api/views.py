@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import cast
+
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
@@ -7,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from permissions.constants import Perm
+from permissions.models import Organisation, User
 from permissions.policies import HasGlobalPerm
 from permissions.selectors import organisation_list
 
@@ -18,7 +22,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(cast(User, request.user)).data)
 
 
 class OrganisationListView(generics.ListAPIView):
@@ -27,5 +31,5 @@ class OrganisationListView(generics.ListAPIView):
     serializer_class = OrganisationSerializer
     permission_classes = [HasGlobalPerm.for_(Perm.LIST_ORGANISATIONS)]
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Organisation]:
         return organisation_list()

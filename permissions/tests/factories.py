@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 
 from permissions.constants import OrganisationType, RoleSlug
@@ -17,7 +19,7 @@ class OrganisationFactory(factory.Factory):
     type = OrganisationType.GEMEENTE
 
     @classmethod
-    def _create(cls, model_class: type, *args: object, **kwargs: object) -> Organisation:
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Organisation:
         return organisation_create(name=str(kwargs["name"]), type=OrganisationType(kwargs["type"]))
 
 
@@ -26,18 +28,18 @@ class UserFactory(factory.Factory):
         model = User
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = "correct-horse-battery-staple"  # noqa: S105
+    password = "correct-horse-battery-staple"
     organisation = factory.SubFactory(OrganisationFactory)
     role = RoleSlug.COORDINATOR
     is_demo = False
 
     @classmethod
-    def _create(cls, model_class: type, *args: object, **kwargs: object) -> User:
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> User:
         roles_ensure_defaults()
         return user_create(
             username=str(kwargs["username"]),
             password=str(kwargs["password"]),
-            organisation=kwargs["organisation"],  # type: ignore[arg-type]
+            organisation=kwargs["organisation"],
             role=RoleSlug(kwargs["role"]),
             is_demo=bool(kwargs["is_demo"]),
         )

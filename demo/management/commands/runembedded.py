@@ -30,16 +30,28 @@ class Command(BaseCommand):
         python = sys.executable
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         worker_cmd = [
-            python, "-m", "celery", "-A", "config", "worker", "--beat",
-            "--loglevel", "INFO", "--concurrency", "2",
-            "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME,
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--beat",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "--schedule",
+            settings.CELERY_BEAT_SCHEDULE_FILENAME,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
         ]
         web_cmd = [python, "manage.py", "runserver", address, "--noreload", "--skip-checks"]
-        processes = [
-            subprocess.Popen(worker_cmd, env=env, start_new_session=True),  # noqa: S603
-            subprocess.Popen(web_cmd, env=env, start_new_session=True),  # noqa: S603
-        ]
+        processes = {
+            "worker": subprocess.Popen(worker_cmd, env=env, start_new_session=True),  # noqa: S603
+            "web server": subprocess.Popen(web_cmd, env=env, start_new_session=True),  # noqa: S603
+        }
         host = "localhost" if options["host"] in {"127.0.0.1", "0.0.0.0"} else options["host"]  # noqa: S104
         self.stdout.write(
             self.style.SUCCESS(
@@ -61,19 +73,19 @@ class Command(BaseCommand):
         exit_code = 0
         try:
             while not stopping:
-                for proc in processes:
+                for name, proc in processes.items():
                     code = proc.poll()
                     if code is not None:
-                        self.stderr.write(f"{proc.args[2:4]} stopped with exit code {code}")
+                        self.stderr.write(f"The {name} stopped with exit code {code}")
                         exit_code = code or 1
                         stopping = True
                 time.sleep(0.5)
         finally:
-            for proc in processes:
+            for proc in processes.values():
                 if proc.poll() is None:
                     os.killpg(proc.pid, signal.SIGTERM)
             deadline = time.monotonic() + 15
-            for proc in processes:
+            for proc in processes.values():
                 try:
                     proc.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:

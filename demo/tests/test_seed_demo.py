@@ -1,0 +1,69 @@
+"""seed_demo creates the roster of the API contract and is idempotent."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
+
+from permissions.models import Organisation, User
+
+pytestmark = pytest.mark.django_db
+
+ROSTER = {
+    "coordinator": ("coordinator", "Gemeente Lindewaard"),
+    "teamlead": ("teamlead", "Gemeente Lindewaard"),
+    "boa": ("boa", "Gemeente Lindewaard"),
+    "wijkagent": ("wijkagent", "Politie basisteam Lindewaard"),
+    "corporatie": ("partner", "Woonstichting Lindewaard"),
+    "ggz": ("partner", "GGZ Lindewaard"),
+    "jongerenwerk": ("partner", "Jongerenwerk Lindewaard"),
+    "privacy": ("privacy_officer", "Gemeente Lindewaard"),
+    "beheer": ("functional_admin", "Gemeente Lindewaard"),
+}
+
+
+def snapshot() -> list[Any]:
+    users = list(
+        User.objects.order_by("username").values_list(
+            "username", "password", "organisation__name", "role__slug", "is_demo", "date_joined"
+        )
+    )
+    orgs = list(Organisation.objects.order_by("name").values_list("name", "type", "group_id"))
+    groups = list(Group.objects.order_by("name").values_list("name", flat=True))
+    return [users, orgs, groups]
+
+
+def test_seed_demo_creates_the_roster():
+    call_command("seed_demo", stdout=StringIO())
+    for username, (role, organisation) in ROSTER.items():
+        user = User.objects.get(username=username)
+        assert user.role is not None and user.organisation is not None
+        assert user.role.slug == role
+        assert user.organisation.name == organisation
+        assert user.is_demo
+        assert set(user.groups.all()) == {user.role.group, user.organisation.group}
+
+
+def test_seed_demo_twice_changes_nothing():
+    call_command("seed_demo", stdout=StringIO())
+    before = snapshot()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert snapshot() == before
+    assert "0 organisations and 0 users created" in out.getvalue()
+
+
+def test_demo_users_sign_in_with_the_demo_password(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "another-demo-pass")
+    call_command("seed_demo", stdout=StringIO())
+    client = Client()
+    response = client.post(
+        "/aanmelden/", {"username": "coordinator", "password": "another-demo-pass"}
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
