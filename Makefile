@@ -38,6 +38,7 @@ run: $(STAMP_RUN) ## Embedded profile: migrate, seed the demo, serve web + worke
 
 test: $(STAMP_DEV) ## Run the whole test suite against PostgreSQL and Redis
 	@PYTHON=$(PY) bin/ensure-test-services
+	@bin/ensure-browser
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV) ## ruff lint and format check
