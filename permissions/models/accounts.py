@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .constants import ORGANISATION_TYPE_LABELS, PERMISSION_LABELS, OrganisationType
+from permissions.constants import ORGANISATION_TYPE_LABELS, PERMISSION_LABELS, OrganisationType
 
 
 class Organisation(models.Model):
