@@ -47,7 +47,7 @@ def browser(django_db_setup: None) -> Iterator[object]:
 
 
 @pytest.fixture
-def phone_page(browser):  # type: ignore[no-untyped-def]
+def phone_page(browser):
     context = browser.new_context(viewport=PHONE, locale="nl-NL", is_mobile=True, has_touch=True)
     page = context.new_page()
     page.console_errors = []
@@ -57,7 +57,7 @@ def phone_page(browser):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def desktop_page(browser):  # type: ignore[no-untyped-def]
+def desktop_page(browser):
     context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
     page = context.new_page()
     page.console_errors = []
