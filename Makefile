@@ -11,7 +11,7 @@ STAMP_DEV := $(VENV)/.installed-dev-$(shell (cat pyproject.toml 2>/dev/null || t
 TEST_ENV := KETENREGIE_PROFILE=test
 PYTEST_ARGS ?=
 
-.PHONY: help run test check lint format typecheck importcheck migrationcheck messages deploycheck clean venv
+.PHONY: help run test check lint format typecheck importcheck migrationcheck messages clean venv
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'

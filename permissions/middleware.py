@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .services import user_is_fully_signed_in
+from .policies import is_fully_signed_in
 
 # Paths a half-signed-in person may still reach: the 2FA pages themselves, sign-out, static
 # files, the health check, and the API (which authenticates each request itself).
-_OPEN_PREFIXES = ("/static/", "/healthz", "/api/", "/i18n/")
+_OPEN_PREFIXES = ("/static/", "/healthz", "/api/")
 
 
 class RequireTwoFactorMiddleware:
@@ -24,7 +25,7 @@ class RequireTwoFactorMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not user_is_fully_signed_in(user)
+            and not is_fully_signed_in(user)
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             allowed = {
@@ -33,5 +34,6 @@ class RequireTwoFactorMiddleware:
                 reverse("permissions:logout"),
             }
             if request.path not in allowed:
-                return redirect(f"{reverse('permissions:otp_verify')}?next={request.path}")
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse('permissions:otp_verify')}?{query}")
         return self.get_response(request)

@@ -4,15 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from .constants import Perm
-from .services import user_has_perm
+
+
+def has_perm(user: Any, perm: Perm) -> bool:
+    """An active user holds the global permission ``perm`` (through their role or directly)."""
+    return bool(user is not None and user.is_active and user.has_perm(perm.value))
+
+
+def may_skip_second_factor(user: Any) -> bool:
+    """Only demo users, and only where the profile allows demo users, skip two factors."""
+    return bool(getattr(user, "is_demo", False) and settings.KETENREGIE_ALLOW_DEMO_USERS)
+
+
+def is_fully_signed_in(user: Any) -> bool:
+    """Signed in with both factors (or a demo user where the profile allows it)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if may_skip_second_factor(user):
+        return True
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
 
 
 def can_list_organisations(user: Any) -> bool:
-    return user_has_perm(user, Perm.LIST_ORGANISATIONS)
+    return has_perm(user, Perm.LIST_ORGANISATIONS)
 
 
 class HasGlobalPerm(BasePermission):
@@ -26,7 +46,5 @@ class HasGlobalPerm(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return bool(
-            request.user
-            and request.user.is_authenticated
-            and user_has_perm(request.user, self.perm)
+            request.user and request.user.is_authenticated and has_perm(request.user, self.perm)
         )

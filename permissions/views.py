@@ -24,7 +24,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms import SignInForm, TokenForm
-from .services import user_is_fully_signed_in
+from .policies import is_fully_signed_in
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -51,7 +51,7 @@ class SignOutView(auth_views.LogoutView):
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """Ask for the second factor; people without a confirmed device go to enrolment."""
     user = request.user
-    if user_is_fully_signed_in(user):  # type: ignore[arg-type]
+    if is_fully_signed_in(user):
         return redirect(_next_url(request))
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect(f"{reverse('permissions:otp_enrol')}?next={_next_url(request)}")

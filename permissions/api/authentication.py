@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from permissions.services import api_token_authenticate, user_is_fully_signed_in
+from permissions.policies import is_fully_signed_in
+from permissions.services import api_token_authenticate
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -43,6 +44,6 @@ class VerifiedSessionAuthentication(authentication.SessionAuthentication):
         if result is None:
             return None
         user, auth = result
-        if not user_is_fully_signed_in(user):
+        if not is_fully_signed_in(user):
             return None
         return (user, auth)

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import CursorPagination
 from permissions.constants import Perm
 from permissions.models import Organisation, User
 from permissions.policies import HasGlobalPerm
@@ -25,11 +26,16 @@ class MeView(APIView):
         return Response(MeSerializer(cast(User, request.user)).data)
 
 
+class ByName(CursorPagination):
+    ordering = "name"
+
+
 class OrganisationListView(generics.ListAPIView):
     """Organisations (coordinator, team lead, functional admin)."""
 
     serializer_class = OrganisationSerializer
     permission_classes = [HasGlobalPerm.for_(Perm.LIST_ORGANISATIONS)]
+    pagination_class = ByName
 
     def get_queryset(self) -> QuerySet[Organisation]:
         return organisation_list()
