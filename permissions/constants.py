@@ -52,6 +52,63 @@ class RoleSlug(StrEnum):
     FUNCTIONAL_ADMIN = "functional_admin"
 
 
+class FieldGroup(StrEnum):
+    """Groups of case fields. A disclosure profile bundles the groups a viewer may read."""
+
+    CORE = "core"
+    IDENTITY = "identity"
+    BSN = "bsn"
+    NUISANCE = "nuisance"
+    CARE = "care"
+    JUSTICE = "justice"
+    REPORTER = "reporter"
+
+
+FIELD_GROUP_LABELS = {
+    FieldGroup.CORE: _("Core (type, state, dates, wijk, plan)"),
+    FieldGroup.IDENTITY: _("Identity (name, birth date, address)"),
+    FieldGroup.BSN: _("BSN"),
+    FieldGroup.NUISANCE: _("Nuisance"),
+    FieldGroup.CARE: _("Care (health, addiction, mental state)"),
+    FieldGroup.JUSTICE: _("Justice (criminal and police data)"),
+    FieldGroup.REPORTER: _("Reporter and witnesses"),
+}
+
+# Groups whose content is special-category or criminal data, or the BSN (AVG art. 9, 10, 87).
+SENSITIVE_GROUPS = frozenset(
+    {FieldGroup.IDENTITY, FieldGroup.BSN, FieldGroup.CARE, FieldGroup.JUSTICE, FieldGroup.REPORTER}
+)
+
+ALL_GROUPS = tuple(FieldGroup)
+
+# The default disclosure profiles: partners' profiles are named after the organisation types
+# (api.md); staff of the municipality that runs the case get the role profiles.
+DEFAULT_DISCLOSURE_PROFILES: dict[str, tuple[str, tuple[FieldGroup, ...]]] = {
+    "politie": (
+        "Politie",
+        (FieldGroup.CORE, FieldGroup.IDENTITY, FieldGroup.NUISANCE, FieldGroup.JUSTICE),
+    ),
+    "woningcorporatie": (
+        "Woningcorporatie",
+        (FieldGroup.CORE, FieldGroup.IDENTITY, FieldGroup.NUISANCE),
+    ),
+    "ggz": ("GGZ", (FieldGroup.CORE, FieldGroup.IDENTITY, FieldGroup.CARE)),
+    "veilig_thuis": ("Veilig Thuis", (FieldGroup.CORE, FieldGroup.IDENTITY, FieldGroup.CARE)),
+    "reclassering": ("Reclassering", (FieldGroup.CORE, FieldGroup.IDENTITY, FieldGroup.JUSTICE)),
+    "jongerenwerk": ("Jongerenwerk", (FieldGroup.CORE, FieldGroup.IDENTITY)),
+    "halt": ("Halt", (FieldGroup.CORE, FieldGroup.IDENTITY)),
+    "om": ("Openbaar Ministerie", (FieldGroup.CORE, FieldGroup.IDENTITY, FieldGroup.JUSTICE)),
+    "zvh": (
+        "Zorg- en Veiligheidshuis",
+        (FieldGroup.CORE, FieldGroup.IDENTITY, FieldGroup.BSN, FieldGroup.CARE),
+    ),
+    "riec": ("RIEC", (FieldGroup.CORE, FieldGroup.IDENTITY, FieldGroup.JUSTICE)),
+    "gemeente": ("Gemeente (deelnemer)", (FieldGroup.CORE, FieldGroup.IDENTITY)),
+    "regie": ("Procesregie (coördinator)", ALL_GROUPS),
+    "teamleider": ("Teamleider", (FieldGroup.CORE, FieldGroup.IDENTITY, FieldGroup.BSN)),
+}
+
+
 class Perm(StrEnum):
     """Global (not per-case) permissions, as ``permissions.<codename>``."""
 
@@ -65,6 +122,9 @@ class Perm(StrEnum):
     HANDLE_SUBJECT_REQUESTS = "permissions.handle_subject_requests"
     CONFIGURE = "permissions.configure"
     LIST_ORGANISATIONS = "permissions.list_organisations"
+    VIEW_CONFIDENTIAL_CASES = "permissions.view_confidential_cases"
+    BREAK_GLASS = "permissions.break_glass"
+    READ_POLICE_DATA = "permissions.read_police_data"
 
     @property
     def codename(self) -> str:
@@ -82,6 +142,15 @@ PERMISSION_LABELS: dict[Perm, str] = {
     Perm.HANDLE_SUBJECT_REQUESTS: "Can handle subject-access requests",
     Perm.CONFIGURE: "Can change categories, meeting types, sharing rules and users",
     Perm.LIST_ORGANISATIONS: "Can list organisations",
+    Perm.VIEW_CONFIDENTIAL_CASES: "Can see cases at the highest confidentiality level",
+    Perm.BREAK_GLASS: "Can open a confidential case by breaking the glass (logged)",
+    Perm.READ_POLICE_DATA: "Designated to read police data",
+}
+
+# The disclosure profile staff get on the cases their own organisation runs.
+DEFAULT_ROLE_CASE_PROFILES: dict[RoleSlug, str] = {
+    RoleSlug.COORDINATOR: "regie",
+    RoleSlug.TEAM_LEAD: "teamleider",
 }
 
 DEFAULT_ROLES: dict[RoleSlug, tuple[str, list[Perm]]] = {
@@ -93,6 +162,7 @@ DEFAULT_ROLES: dict[RoleSlug, tuple[str, list[Perm]]] = {
             Perm.COORDINATE_CASES,
             Perm.VIEW_CASELOAD,
             Perm.LIST_ORGANISATIONS,
+            Perm.BREAK_GLASS,
         ],
     ),
     RoleSlug.TEAM_LEAD: (
@@ -105,6 +175,7 @@ DEFAULT_ROLES: dict[RoleSlug, tuple[str, list[Perm]]] = {
             Perm.APPROVE_DESTRUCTION,
             Perm.VIEW_CASELOAD,
             Perm.LIST_ORGANISATIONS,
+            Perm.VIEW_CONFIDENTIAL_CASES,
         ],
     ),
     RoleSlug.BOA: ("Boa", [Perm.FILE_SIGNAL]),

@@ -6,29 +6,63 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from .constants import DEFAULT_ROLES, OrganisationType, Perm, RoleSlug
-from .models import ApiToken, Organisation, Role, User
+from .constants import (
+    DEFAULT_DISCLOSURE_PROFILES,
+    DEFAULT_ROLE_CASE_PROFILES,
+    DEFAULT_ROLES,
+    OrganisationType,
+    RoleSlug,
+)
+from .models import ApiToken, DisclosureProfile, Organisation, Role, SharingRule, User
 
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
 @transaction.atomic
-def roles_ensure_defaults() -> list[Role]:
-    """Create the default roles and their permissions where missing; never remove grants.
+def disclosure_defaults_ensure() -> None:
+    """Create the default disclosure profiles and sharing matrix where missing.
 
-    Idempotent: running it again changes nothing.
+    Idempotent; never overwrites what the functional admin changed.
     """
+    profiles = {p.slug: p for p in DisclosureProfile.objects.all()}
+    for slug, (name, groups) in DEFAULT_DISCLOSURE_PROFILES.items():
+        if slug not in profiles:
+            profiles[slug] = DisclosureProfile.objects.create(
+                slug=slug, name=name, field_groups=[g.value for g in groups]
+            )
+    existing = set(SharingRule.objects.values_list("organisation_type", flat=True))
+    for org_type in OrganisationType:
+        if org_type.value not in existing and org_type.value in profiles:
+            SharingRule.objects.create(
+                organisation_type=org_type.value, disclosure_profile=profiles[org_type.value]
+            )
+
+
+@transaction.atomic
+def roles_ensure_defaults() -> list[Role]:
+    """Create the default roles, their permissions and case profiles where missing.
+
+    Never removes grants. Idempotent: running it again changes nothing.
+    """
+    disclosure_defaults_ensure()
     roles = []
     for slug, (name, perms) in DEFAULT_ROLES.items():
         role = Role.objects.filter(slug=slug.value).first()
         if role is None:
             group, _ = Group.objects.get_or_create(name=f"role:{slug.value}")
-            role = Role.objects.create(slug=slug.value, name=name, group=group)
+            profile_slug = DEFAULT_ROLE_CASE_PROFILES.get(slug)
+            role = Role.objects.create(
+                slug=slug.value,
+                name=name,
+                group=group,
+                case_disclosure_profile=(
+                    DisclosureProfile.objects.get(slug=profile_slug) if profile_slug else None
+                ),
+            )
         wanted = Permission.objects.filter(
             content_type__app_label="permissions", codename__in=[p.codename for p in perms]
         )
@@ -106,10 +140,6 @@ def user_set_role(*, user: User, role: RoleSlug) -> User:
     return user
 
 
-def user_has_perm(user: User, perm: Perm) -> bool:
-    return bool(user.is_active and user.has_perm(perm.value))
-
-
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
@@ -146,18 +176,3 @@ def api_token_revoke_all(*, user: User) -> int:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-
-
-def user_may_skip_second_factor(user: User) -> bool:
-    """Only demo users, and only where the profile allows demo users, skip two factors."""
-    return bool(getattr(user, "is_demo", False) and settings.KETENREGIE_ALLOW_DEMO_USERS)
-
-
-def user_is_fully_signed_in(user: User) -> bool:
-    """Signed in with both factors (or a demo user where the profile allows it)."""
-    if not user.is_authenticated:
-        return False
-    if user_may_skip_second_factor(user):
-        return True
-    is_verified = getattr(user, "is_verified", None)
-    return bool(is_verified and is_verified())

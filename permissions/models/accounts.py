@@ -47,6 +47,15 @@ class Role(models.Model):
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="role")
+    case_disclosure_profile = models.ForeignKey(
+        "permissions.DisclosureProfile",
+        verbose_name=_("profile on own organisation's cases"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("What this role reads of the cases its own organisation runs."),
+    )
 
     class Meta:
         verbose_name = _("role")
