@@ -4,6 +4,10 @@ Keys come from the environment or from files (a mounted secret), never from ``SE
 Three independent keys exist: the key-encryption key that wraps per-case data keys, the key
 for blind indexes, and Django's signing key. The embedded profile may generate missing keys
 into its data folder on first start; the production profile never generates anything.
+
+Previous key-encryption keys (``KETENREGIE_FIELD_KEK_PREVIOUS_KEYS``) exist only during a
+rotation: they unwrap data keys that ``manage.py rotate_kek`` has not re-wrapped yet. They are
+never generated, in any profile.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ import base64
 import logging
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 logger = logging.getLogger("ketenregie.keys")
 
 KEY_NAMES = ("field_kek", "blind_index", "signing")
+PREVIOUS_KEKS_ENV = "KETENREGIE_FIELD_KEK_PREVIOUS_KEYS"
 
 
 class MissingKeyError(RuntimeError):
@@ -26,23 +31,55 @@ class MissingKeyError(RuntimeError):
 
 @dataclass(frozen=True)
 class InstallationKeys:
-    field_kek: bytes
-    blind_index: bytes
-    signing: str
+    # repr=False on every key: settings dumps (diffsettings, error pages) must not show them.
+    field_kek: bytes = field(repr=False)
+    blind_index: bytes = field(repr=False)
+    signing: str = field(repr=False)
+    # Only while a rotation is under way.
+    previous_field_keks: tuple[bytes, ...] = field(default=(), repr=False)
 
 
 def _env_name(name: str) -> str:
     return f"KETENREGIE_{name.upper()}_KEY"
 
 
-def _decode(name: str, text: str) -> bytes:
+def _decode(name: str, text: str, *, label: str | None = None) -> bytes:
+    label = label or _env_name(name)
     try:
         raw = base64.urlsafe_b64decode(text.strip().encode("ascii"))
     except (ValueError, UnicodeEncodeError) as exc:
-        raise MissingKeyError(f"{_env_name(name)} is not valid urlsafe base64") from exc
+        raise MissingKeyError(f"{label} is not valid urlsafe base64") from exc
     if len(raw) != 32:
-        raise MissingKeyError(f"{_env_name(name)} must decode to 32 bytes, got {len(raw)}")
+        raise MissingKeyError(f"{label} must decode to 32 bytes, got {len(raw)}")
     return raw
+
+
+def _read_previous_keks(current: bytes) -> tuple[bytes, ...]:
+    """Previous key-encryption keys: comma-separated in the environment or one per line in a file.
+
+    Blank lines and lines starting with ``#`` in the file are skipped; the current key and
+    repeated keys are dropped.
+    """
+    text = os.environ.get(PREVIOUS_KEKS_ENV)
+    if text:
+        items, source = text.split(","), PREVIOUS_KEKS_ENV
+    else:
+        file_var = os.environ.get(f"{PREVIOUS_KEKS_ENV}_FILE")
+        if not file_var:
+            return ()
+        try:
+            items = Path(file_var).read_text(encoding="ascii").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise MissingKeyError(f"{PREVIOUS_KEKS_ENV}_FILE={file_var} is unreadable") from exc
+        source = f"{PREVIOUS_KEKS_ENV}_FILE"
+    keys: list[bytes] = []
+    for position, item in enumerate(items, start=1):
+        if not item.strip() or item.lstrip().startswith("#"):
+            continue
+        key = _decode("field_kek", item, label=f"{source} (entry {position})")
+        if key != current and key not in keys:
+            keys.append(key)
+    return tuple(keys)
 
 
 def _read(name: str, key_dir: Path | None) -> str | None:
@@ -51,7 +88,10 @@ def _read(name: str, key_dir: Path | None) -> str | None:
         return value
     file_var = os.environ.get(f"{_env_name(name)}_FILE")
     if file_var:
-        return Path(file_var).read_text(encoding="ascii")
+        try:
+            return Path(file_var).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise MissingKeyError(f"{_env_name(name)}_FILE={file_var} is unreadable") from exc
     if key_dir is not None and (key_dir / name).exists():
         return (key_dir / name).read_text(encoding="ascii")
     return None
@@ -104,8 +144,10 @@ def load_keys(*, key_dir: Path | None = None, generate: bool = False) -> Install
             f"{_env_name('signing')} must be at least {MIN_SIGNING_KEY_CHARS} characters "
             f"(urlsafe base64 of {SIGNING_KEY_BYTES} random bytes)"
         )
+    field_kek = _decode("field_kek", texts["field_kek"])
     return InstallationKeys(
-        field_kek=_decode("field_kek", texts["field_kek"]),
+        field_kek=field_kek,
         blind_index=_decode("blind_index", texts["blind_index"]),
         signing=signing,
+        previous_field_keks=_read_previous_keks(field_kek),
     )

@@ -129,3 +129,18 @@ def test_embedded_profile_uses_sqlite_wal_and_the_file_system_broker(tmp_path):
     result = manage(env, "shell", "-v", "0", "-c", code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", "wal", "filesystem://"]
+
+
+def test_unreadable_key_file_gives_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("KETENREGIE_FIELD_KEK_KEY", raising=False)
+    monkeypatch.setenv("KETENREGIE_FIELD_KEK_KEY_FILE", str(tmp_path / "missing"))
+    with pytest.raises(MissingKeyError, match=r"KETENREGIE_FIELD_KEK_KEY_FILE=.* is unreadable"):
+        load_keys(key_dir=None, generate=False)
+
+
+def test_keys_never_appear_in_a_settings_dump():
+    from django.conf import settings
+
+    shown = repr(settings.KETENREGIE_KEYS)
+    assert settings.KETENREGIE_KEYS.signing not in shown
+    assert repr(settings.KETENREGIE_KEYS.field_kek) not in shown

@@ -20,6 +20,7 @@ KETENREGIE_KEYS = InstallationKeys(
     field_kek=b"k" * 32,
     blind_index=b"b" * 32,
     signing="test-signing-key-not-secret-0123456789abcdef",
+    previous_field_keks=(),
 )
 SECRET_KEY = KETENREGIE_KEYS.signing
 

@@ -2,12 +2,14 @@
 
 from .access import AccessAction, AccessLog, AccessResult, DisclosureProfile, SharingRule
 from .accounts import ApiToken, Organisation, Role, User
+from .keys import DataKey
 
 __all__ = [
     "AccessAction",
     "AccessLog",
     "AccessResult",
     "ApiToken",
+    "DataKey",
     "DisclosureProfile",
     "Organisation",
     "Role",
