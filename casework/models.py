@@ -1,1 +1,283 @@
-"""The case and everything around it: persons, participations, plan actions, notes, meetings."""
+"""The case and everything around it: persons, participations, notes.
+
+Sensitive values are stored encrypted (permissions.fields) with the case's or the person's
+own data key; persons are found by blind indexes, never by decrypting.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from permissions.constants import FIELD_GROUP_LABELS, FieldGroup
+from permissions.crypto import KeyDestroyedError
+from permissions.fields import EncryptedDateField, EncryptedTextField
+
+
+class CaseType(models.TextChoices):
+    WOONOVERLAST = "woonoverlast", _("Housing nuisance (woonoverlast)")
+    JEUGDOVERLAST = "jeugdoverlast", _("Youth nuisance (jeugdoverlast)")
+    MULTIPROBLEM = "multiproblem", _("Multiple problems (multiproblematiek)")
+    RIEC = "riec", _("RIEC escalation (ondermijning)")
+
+
+class Confidentiality(models.IntegerChoices):
+    NORMAL = 1, _("Normal")
+    HIGH = 2, _("High")
+    HIGHEST = 3, _("Highest (named coordinators and team lead only)")
+
+
+class ReferenceCounter(models.Model):
+    """The last number handed out per prefix and year, for references like C-2026-000045."""
+
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="referencecounter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    case_type = models.CharField(_("case type"), max_length=20, choices=CaseType.choices)
+    # The workflows app turns this into a state machine per case type.
+    state = models.CharField(_("state"), max_length=40)
+    owner = models.ForeignKey(
+        "permissions.Organisation",
+        verbose_name=_("running organisation"),
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+        help_text=_("The municipality that runs the process (procesregie)."),
+    )
+    wijk = models.CharField(_("wijk"), max_length=10, blank=True)
+    buurt = models.CharField(_("buurt"), max_length=10, blank=True)
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator (procesregisseur)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinated_cases",
+    )
+    casusregisseur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("casusregisseur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="directed_cases",
+    )
+    confidentiality = models.PositiveSmallIntegerField(
+        _("confidentiality"), choices=Confidentiality.choices, default=Confidentiality.NORMAL
+    )
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    data_key = models.ForeignKey("permissions.DataKey", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="case_owner_created"),
+            models.Index(fields=["case_type", "state"], name="case_type_state"),
+            models.Index(fields=["coordinator", "-created_at"], name="case_coordinator_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Guardian's per-case grants to one user (named coordinators of confidential cases)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """Guardian's per-case grants to an organisation's group, mirrored from participations."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class Person(models.Model):
+    """One record per real person across cases and signals, found by blind index."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    data_key = models.ForeignKey("permissions.DataKey", on_delete=models.PROTECT, related_name="+")
+    given_names = EncryptedTextField(_("given names"), null=True, blank=True)
+    surname = EncryptedTextField(_("surname"), null=True, blank=True)
+    birth_date = EncryptedDateField(_("birth date"), null=True, blank=True)
+    bsn = EncryptedTextField(_("BSN"), null=True, blank=True)
+    address = EncryptedTextField(_("address"), null=True, blank=True)
+    bsn_index = models.BinaryField(max_length=32, null=True, editable=False)
+    name_birth_date_index = models.BinaryField(max_length=32, null=True, editable=False)
+    address_index = models.BinaryField(max_length=32, null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        indexes = [
+            models.Index(fields=["bsn_index"], name="person_bsn_index"),
+            models.Index(fields=["name_birth_date_index"], name="person_name_dob_index"),
+            models.Index(fields=["address_index"], name="person_address_index"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.uuid)
+
+
+class PersonRole(models.TextChoices):
+    SUBJECT = "subject", _("Subject")
+    HOUSEHOLD_MEMBER = "household_member", _("Household member")
+    REPORTER = "reporter", _("Reporter")
+    WITNESS = "witness", _("Witness")
+
+
+# Who reported or witnessed is the reporter group; everyone else in a case is identity.
+REPORTER_ROLES = frozenset({PersonRole.REPORTER, PersonRole.WITNESS})
+
+
+class CasePerson(models.Model):
+    """A person's role in a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_persons")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_roles")
+    role = models.CharField(_("role"), max_length=20, choices=PersonRole.choices)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person in case")
+        verbose_name_plural = _("persons in case")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person", "role"], name="caseperson_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} in {self.case_id}"
+
+    @property
+    def field_group(self) -> FieldGroup:
+        return FieldGroup.REPORTER if self.role in REPORTER_ROLES else FieldGroup.IDENTITY
+
+
+class Note(models.Model):
+    """A note in one field group. Append-only: a correction is a new note."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    field_group = models.CharField(
+        _("field group"),
+        max_length=20,
+        choices=[(g.value, label) for g, label in FIELD_GROUP_LABELS.items()],
+    )
+    body = EncryptedTextField(_("text"), key_field="case.data_key")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_organisation = models.ForeignKey(
+        "permissions.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "field_group"], name="note_case_group")]
+
+    def __str__(self) -> str:
+        return f"{self.field_group} note {self.uuid}"
+
+    @property
+    def readable_body(self) -> str | None:
+        """The text, or None once the case's data key was destroyed (crypto-shredding)."""
+        try:
+            return self.body
+        except KeyDestroyedError:
+            return None
+
+
+class Participation(models.Model):
+    """An organisation taking part in a case, on a recorded legal basis (grondslag).
+
+    Only an active participation (``ended_at`` empty) gives access. ``case_created_at`` is
+    copied from the case so a partner's case list walks one index in order.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participations")
+    organisation = models.ForeignKey(
+        "permissions.Organisation", on_delete=models.PROTECT, related_name="participations"
+    )
+    disclosure_profile = models.ForeignKey(
+        "permissions.DisclosureProfile", on_delete=models.PROTECT, related_name="+"
+    )
+    legal_basis = models.TextField(_("legal basis (grondslag)"))
+    valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    end_reason = models.TextField(_("reason for ending"), blank=True)
+    case_created_at = models.DateTimeField(editable=False)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "organisation"],
+                condition=Q(ended_at__isnull=True),
+                name="participation_one_active_per_org",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "-case_created_at", "case"],
+                condition=Q(ended_at__isnull=True),
+                name="participation_active_list",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} @ {self.case}"
+
+
+class BreakGlass(models.Model):
+    """A coordinator opened a confidential case they are not named on. Never edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("break-the-glass access")
+        verbose_name_plural = _("break-the-glass accesses")
+        indexes = [models.Index(fields=["user", "expires_at"], name="breakglass_user_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.case_id} until {self.expires_at:%Y-%m-%d %H:%M}"

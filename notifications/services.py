@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,3 +20,18 @@ def heartbeat_record(*, name: str = BEAT) -> Heartbeat:
     if not updated:
         Heartbeat.objects.get_or_create(name=name, defaults={"last_seen_at": now, "count": 1})
     return Heartbeat.objects.get(name=name)
+
+
+def notify_by_email(*, recipients: list[str], subject: str, body: str) -> None:
+    """Send a plain e-mail after the current transaction commits (never for a rollback).
+
+    The reminder outbox replaces this for scheduled reminders; this is for immediate notices.
+    """
+    recipients = [r for r in recipients if r]
+    if not recipients:
+        return
+
+    def send() -> None:
+        send_mail(subject, body, None, recipients, fail_silently=False)
+
+    transaction.on_commit(send)

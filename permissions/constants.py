@@ -125,6 +125,7 @@ class Perm(StrEnum):
     VIEW_CONFIDENTIAL_CASES = "permissions.view_confidential_cases"
     BREAK_GLASS = "permissions.break_glass"
     READ_POLICE_DATA = "permissions.read_police_data"
+    VIEW_PARTICIPATING_CASES = "permissions.view_participating_cases"
 
     @property
     def codename(self) -> str:
@@ -145,6 +146,7 @@ PERMISSION_LABELS: dict[Perm, str] = {
     Perm.VIEW_CONFIDENTIAL_CASES: "Can see cases at the highest confidentiality level",
     Perm.BREAK_GLASS: "Can open a confidential case by breaking the glass (logged)",
     Perm.READ_POLICE_DATA: "Designated to read police data",
+    Perm.VIEW_PARTICIPATING_CASES: "Can see the cases the own organisation takes part in",
 }
 
 # The disclosure profile staff get on the cases their own organisation runs.
@@ -163,6 +165,7 @@ DEFAULT_ROLES: dict[RoleSlug, tuple[str, list[Perm]]] = {
             Perm.VIEW_CASELOAD,
             Perm.LIST_ORGANISATIONS,
             Perm.BREAK_GLASS,
+            Perm.VIEW_PARTICIPATING_CASES,
         ],
     ),
     RoleSlug.TEAM_LEAD: (
@@ -176,11 +179,12 @@ DEFAULT_ROLES: dict[RoleSlug, tuple[str, list[Perm]]] = {
             Perm.VIEW_CASELOAD,
             Perm.LIST_ORGANISATIONS,
             Perm.VIEW_CONFIDENTIAL_CASES,
+            Perm.VIEW_PARTICIPATING_CASES,
         ],
     ),
     RoleSlug.BOA: ("Boa", [Perm.FILE_SIGNAL]),
-    RoleSlug.WIJKAGENT: ("Wijkagent", [Perm.FILE_SIGNAL]),
-    RoleSlug.PARTNER: ("Ketenpartner", [Perm.FILE_SIGNAL]),
+    RoleSlug.WIJKAGENT: ("Wijkagent", [Perm.FILE_SIGNAL, Perm.VIEW_PARTICIPATING_CASES]),
+    RoleSlug.PARTNER: ("Ketenpartner", [Perm.FILE_SIGNAL, Perm.VIEW_PARTICIPATING_CASES]),
     RoleSlug.PRIVACY_OFFICER: (
         "Privacy officer (FG)",
         [Perm.VIEW_ACCESS_LOG, Perm.HANDLE_SUBJECT_REQUESTS, Perm.APPROVE_DESTRUCTION],

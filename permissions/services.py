@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -14,10 +18,19 @@ from .constants import (
     DEFAULT_DISCLOSURE_PROFILES,
     DEFAULT_ROLE_CASE_PROFILES,
     DEFAULT_ROLES,
+    FieldGroup,
     OrganisationType,
     RoleSlug,
 )
-from .models import ApiToken, DisclosureProfile, Organisation, Role, SharingRule, User
+from .models import (
+    AccessLog,
+    ApiToken,
+    DisclosureProfile,
+    Organisation,
+    Role,
+    SharingRule,
+    User,
+)
 
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
@@ -176,3 +189,138 @@ def api_token_revoke_all(*, user: User) -> int:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+
+
+@dataclass(frozen=True)
+class AccessEvent:
+    """One thing to log: what happened to which object, and about whom."""
+
+    action: str
+    object_type: str
+    object_id: str = ""
+    result: str = "ok"
+    person_uuid: uuid.UUID | None = None
+    field_groups: tuple[str, ...] = ()
+    reason: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def access_log_record(
+    *, actor: User | None, origin: str | None, events: Iterable[AccessEvent]
+) -> int:
+    """Append access-log rows for ``events`` in one insert. Returns how many were written.
+
+    Actor details are copied as text. Never raises for an anonymous actor.
+    """
+    actor_user = actor if actor is not None and actor.is_authenticated else None
+    common = {
+        "actor": actor_user,
+        "actor_username": actor_user.username if actor_user else "",
+        "actor_role": actor_user.role.slug if actor_user and actor_user.role_id else "",  # type: ignore[union-attr]
+        "actor_organisation": (
+            actor_user.organisation.name if actor_user and actor_user.organisation_id else ""  # type: ignore[union-attr]
+        ),
+        "origin": origin or None,
+    }
+    rows = [
+        AccessLog(
+            action=e.action,
+            object_type=e.object_type,
+            object_id=e.object_id,
+            result=e.result,
+            person_uuid=e.person_uuid,
+            field_groups=list(e.field_groups),
+            reason=e.reason,
+            detail=e.detail,
+            **common,
+        )
+        for e in events
+    ]
+    AccessLog.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _configuration_logged(
+    *, actor: User, origin: str | None, object_type: str, object_id: str, before: Any, after: Any
+) -> None:
+    access_log_record(
+        actor=actor,
+        origin=origin,
+        events=[
+            AccessEvent(
+                action="configure",
+                object_type=object_type,
+                object_id=object_id,
+                detail={"before": before, "after": after},
+            )
+        ],
+    )
+
+
+@transaction.atomic
+def sharing_rule_set(
+    *,
+    organisation_type: OrganisationType,
+    disclosure_profile: DisclosureProfile,
+    actor: User,
+    origin: str | None = None,
+) -> SharingRule:
+    """Point the sharing matrix's row for ``organisation_type`` at ``disclosure_profile``.
+
+    Logged with before and after. Existing participations keep the profile they were given.
+    """
+    rule = (
+        SharingRule.objects.select_for_update()
+        .filter(organisation_type=organisation_type.value)
+        .first()
+    )
+    before = rule.disclosure_profile.slug if rule else None
+    if rule is None:
+        rule = SharingRule.objects.create(
+            organisation_type=organisation_type.value, disclosure_profile=disclosure_profile
+        )
+    elif rule.disclosure_profile_id != disclosure_profile.pk:
+        rule.disclosure_profile = disclosure_profile
+        rule.save(update_fields=["disclosure_profile"])
+    else:
+        return rule
+    _configuration_logged(
+        actor=actor,
+        origin=origin,
+        object_type="sharing_rule",
+        object_id=organisation_type.value,
+        before=before,
+        after=disclosure_profile.slug,
+    )
+    return rule
+
+
+@transaction.atomic
+def disclosure_profile_set_groups(
+    *,
+    profile: DisclosureProfile,
+    field_groups: Iterable[FieldGroup],
+    actor: User,
+    origin: str | None = None,
+) -> DisclosureProfile:
+    """Change which field groups a profile discloses; takes effect for every holder at once.
+
+    The core group is always included. Logged with before and after.
+    """
+    profile = DisclosureProfile.objects.select_for_update().get(pk=profile.pk)
+    after = sorted({g.value for g in field_groups} | {FieldGroup.CORE.value})
+    before = sorted(profile.field_groups)
+    if before == after:
+        return profile
+    profile.field_groups = after
+    profile.full_clean()
+    profile.save(update_fields=["field_groups", "updated_at"])
+    _configuration_logged(
+        actor=actor,
+        origin=origin,
+        object_type="disclosure_profile",
+        object_id=profile.slug,
+        before=before,
+        after=after,
+    )
+    return profile

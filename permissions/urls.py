@@ -9,4 +9,6 @@ urlpatterns = [
     path("aanmelden/tweede-factor/", views.otp_verify, name="otp_verify"),
     path("aanmelden/tweede-factor/instellen/", views.otp_enrol, name="otp_enrol"),
     path("afmelden/", views.SignOutView.as_view(), name="logout"),
+    path("privacy/toegangslog/", views.access_log_page, name="access_log"),
+    path("configuratie/deelmatrix/", views.sharing_matrix_page, name="sharing_matrix"),
 ]

@@ -5,13 +5,16 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import uuid
 from collections.abc import Iterable
+from typing import cast
 
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,8 +26,23 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .constants import (
+    FIELD_GROUP_LABELS,
+    ORGANISATION_TYPE_LABELS,
+    FieldGroup,
+    OrganisationType,
+    Perm,
+)
 from .forms import SignInForm, TokenForm
-from .policies import is_fully_signed_in
+from .models import AccessAction, AccessLog, DisclosureProfile, SharingRule, User
+from .policies import has_perm, is_fully_signed_in
+from .selectors import access_log_for_actor, access_log_for_person
+from .services import (
+    AccessEvent,
+    access_log_record,
+    disclosure_profile_set_groups,
+    sharing_rule_set,
+)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -117,3 +135,98 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         "next": _next_url(request),
     }
     return render(request, "permissions/otp_enrol.html", context)
+
+
+@login_required
+def access_log_page(request: HttpRequest) -> HttpResponse:
+    """The privacy officer's view of the access log: per person (id) or per user."""
+    if not has_perm(request.user, Perm.VIEW_ACCESS_LOG):
+        raise PermissionDenied
+    person = request.GET.get("persoon", "").strip()
+    username = request.GET.get("gebruiker", "").strip()[:150]
+    entries: list[AccessLog] = []
+    error = ""
+    if person:
+        try:
+            person_uuid = uuid.UUID(person)
+        except ValueError:
+            error = _("That is not a person id.")
+        else:
+            entries = list(access_log_for_person(person_uuid=person_uuid)[:200])
+            _log_log_read(request, "person", str(person_uuid), person_uuid)
+    elif username:
+        user = User.objects.filter(username=username).first()
+        if user is not None:
+            entries = list(access_log_for_actor(user_id=user.pk)[:200])
+        _log_log_read(request, "user", username, None)
+    context = {"entries": entries, "person": person, "username": username, "error": error}
+    return render(request, "permissions/access_log.html", context)
+
+
+def _log_log_read(
+    request: HttpRequest, object_type: str, object_id: str, person_uuid: uuid.UUID | None
+) -> None:
+    access_log_record(
+        actor=request.user,  # type: ignore[arg-type]
+        origin=request.META.get("REMOTE_ADDR"),
+        events=[
+            AccessEvent(
+                action=AccessAction.READ_ACCESS_LOG,
+                object_type=object_type,
+                object_id=object_id,
+                person_uuid=person_uuid,
+            )
+        ],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sharing_matrix_page(request: HttpRequest) -> HttpResponse:
+    """The sharing matrix: the functional admin changes it, the privacy officer reviews it."""
+    may_change = has_perm(request.user, Perm.CONFIGURE)
+    if not (may_change or has_perm(request.user, Perm.VIEW_ACCESS_LOG)):
+        raise PermissionDenied
+    profiles = list(DisclosureProfile.objects.order_by("slug"))
+    by_slug = {p.slug: p for p in profiles}
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        actor = cast(User, request.user)
+        origin = request.META.get("REMOTE_ADDR")
+        for org_type in OrganisationType:
+            chosen = by_slug.get(request.POST.get(f"rule-{org_type.value}", ""))
+            if chosen is not None:
+                sharing_rule_set(
+                    organisation_type=org_type,
+                    disclosure_profile=chosen,
+                    actor=actor,
+                    origin=origin,
+                )
+        # Only rows the form carried: an unchecked row sends no boxes, so the form names its
+        # rows explicitly and a partial post cannot reset the profiles it did not show.
+        shown = set(request.POST.getlist("profile-rows"))
+        for profile in (p for p in profiles if p.slug in shown):
+            groups = [
+                FieldGroup(g)
+                for g in request.POST.getlist(f"profile-{profile.slug}")
+                if g in {v.value for v in FieldGroup}
+            ]
+            disclosure_profile_set_groups(
+                profile=profile, field_groups=groups, actor=actor, origin=origin
+            )
+        messages.success(request, _("The sharing matrix is saved. Changes are logged."))
+        return redirect("permissions:sharing_matrix")
+    rules = {
+        r.organisation_type: r.disclosure_profile.slug
+        for r in SharingRule.objects.select_related("disclosure_profile")
+    }
+    context = {
+        "may_change": may_change,
+        "org_types": [
+            (t.value, ORGANISATION_TYPE_LABELS[t], rules.get(t.value)) for t in OrganisationType
+        ],
+        "profiles": profiles,
+        "groups": [(g.value, FIELD_GROUP_LABELS[g]) for g in FieldGroup],
+    }
+    return render(request, "permissions/sharing_matrix.html", context)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from permissions.models import Organisation, Role, User
+from permissions.models import AccessLog, Organisation, Role, User
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
@@ -35,3 +35,31 @@ class MeSerializer(serializers.ModelSerializer[User]):
 
     def get_permissions(self, user: User) -> list[str]:
         return sorted(p for p in user.get_all_permissions() if p.startswith("permissions."))
+
+
+class AccessLogSerializer(serializers.ModelSerializer[AccessLog]):
+    id = serializers.UUIDField(source="uuid", read_only=True)
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AccessLog
+        fields = [
+            "id",
+            "at",
+            "action",
+            "result",
+            "object_type",
+            "object_id",
+            "person_uuid",
+            "field_groups",
+            "reason",
+            "origin",
+            "actor",
+        ]
+
+    def get_actor(self, entry: AccessLog) -> dict[str, str]:
+        return {
+            "username": entry.actor_username,
+            "role": entry.actor_role,
+            "organisation": entry.actor_organisation,
+        }

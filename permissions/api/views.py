@@ -1,21 +1,23 @@
 from __future__ import annotations
 
-from typing import cast
+import uuid
+from typing import Any, cast
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import CursorPagination
 from permissions.constants import Perm
-from permissions.models import Organisation, User
+from permissions.models import AccessAction, AccessLog, Organisation, User
 from permissions.policies import HasGlobalPerm
-from permissions.selectors import organisation_list
+from permissions.selectors import access_log_for_actor, access_log_for_person, organisation_list
+from permissions.services import AccessEvent, access_log_record
 
-from .serializers import MeSerializer, OrganisationSerializer
+from .serializers import AccessLogSerializer, MeSerializer, OrganisationSerializer
 
 
 class MeView(APIView):
@@ -39,3 +41,65 @@ class OrganisationListView(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Organisation]:
         return organisation_list()
+
+
+class AccessLogPagination(CursorPagination):
+    ordering = "-at"
+
+
+class PersonAccessLogView(generics.ListAPIView):
+    """Who accessed this person's data, when and why (privacy officer)."""
+
+    serializer_class = AccessLogSerializer
+    permission_classes = [HasGlobalPerm.for_(Perm.VIEW_ACCESS_LOG)]
+    pagination_class = AccessLogPagination
+
+    def get_queryset(self) -> QuerySet[AccessLog]:
+        person_id = self.kwargs["person_id"]
+        try:
+            person_uuid = uuid.UUID(str(person_id))
+        except ValueError as exc:
+            raise exceptions.NotFound("Persoon niet gevonden.") from exc
+        access_log_record(
+            actor=self.request.user,  # type: ignore[arg-type]
+            origin=self.request.META.get("REMOTE_ADDR"),
+            events=[
+                AccessEvent(
+                    action=AccessAction.READ_ACCESS_LOG,
+                    object_type="person",
+                    object_id=str(person_uuid),
+                    person_uuid=person_uuid,
+                )
+            ],
+        )
+        return access_log_for_person(person_uuid=person_uuid)
+
+
+class UserAccessLogView(generics.ListAPIView):
+    """What one user accessed (privacy officer): ``?username=``."""
+
+    serializer_class = AccessLogSerializer
+    permission_classes = [HasGlobalPerm.for_(Perm.VIEW_ACCESS_LOG)]
+    pagination_class = AccessLogPagination
+
+    @extend_schema(parameters=[OpenApiParameter("username", str, required=True)])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[AccessLog]:
+        username = self.request.query_params.get("username", "")[:150]
+        if not username:
+            raise exceptions.ValidationError({"username": ["Geef een gebruikersnaam."]})
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            return AccessLog.objects.none()
+        access_log_record(
+            actor=self.request.user,  # type: ignore[arg-type]
+            origin=self.request.META.get("REMOTE_ADDR"),
+            events=[
+                AccessEvent(
+                    action=AccessAction.READ_ACCESS_LOG, object_type="user", object_id=username
+                )
+            ],
+        )
+        return access_log_for_actor(user_id=user.pk)
