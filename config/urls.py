@@ -7,12 +7,14 @@ from . import views
 
 api_v1 = [
     path("", include("permissions.api.urls")),
+    path("", include("casework.api.urls")),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("permissions.urls")),
+    path("", include("casework.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("cases/", views.CaseListView.as_view(), name="api-cases"),
+    path("cases/<str:case_id>/", views.CaseDetailView.as_view(), name="api-case"),
+    path(
+        "cases/<str:case_id>/participants/",
+        views.ParticipantsView.as_view(),
+        name="api-case-participants",
+    ),
+    path(
+        "cases/<str:case_id>/participants/<str:participation_id>/",
+        views.ParticipantDetailView.as_view(),
+        name="api-case-participant",
+    ),
+    path(
+        "cases/<str:case_id>/break-glass/",
+        views.BreakGlassView.as_view(),
+        name="api-case-break-glass",
+    ),
+]

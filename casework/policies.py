@@ -1,0 +1,150 @@
+"""Who may see a case, and which field groups of it: the need-to-know rules in one place.
+
+Four routes lead to a case. Each is a global permission of the viewer plus a fact about the
+case; the list selector turns them into a query and the chokepoint into a disclosure:
+
+* owner: staff with ``coordinate_cases`` of the organisation that runs the case, except at
+  the highest confidentiality unless they hold ``view_confidential_cases`` (the team lead);
+* participation: users with ``view_participating_cases`` of an organisation that takes part
+  now (not at the highest confidentiality: those cases are never shared this way);
+* named: a per-case guardian grant to one user (named coordinators of confidential cases);
+* break-the-glass: a coordinator's logged, time-limited access with a stated reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from permissions.constants import ALL_GROUPS, SENSITIVE_GROUPS, FieldGroup, Perm
+from permissions.policies import has_perm
+
+from .models import Case, Confidentiality
+
+VIEW_CASE_CODENAME = "view_case"
+
+
+@dataclass(frozen=True)
+class Routes:
+    """The routes a user may take to cases, from their global permissions."""
+
+    owner_org_id: int | None
+    owner_confidential: bool
+    participating_org_id: int | None
+    named_and_glass: bool
+
+    @classmethod
+    def for_user(cls, user: Any) -> Routes:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return cls(None, False, None, False)
+        org_id = user.organisation_id
+        coordinate = has_perm(user, Perm.COORDINATE_CASES)
+        return cls(
+            owner_org_id=org_id if coordinate else None,
+            owner_confidential=coordinate and has_perm(user, Perm.VIEW_CONFIDENTIAL_CASES),
+            participating_org_id=(
+                org_id if has_perm(user, Perm.VIEW_PARTICIPATING_CASES) else None
+            ),
+            named_and_glass=coordinate,
+        )
+
+    @property
+    def any(self) -> bool:
+        return bool(self.owner_org_id or self.participating_org_id or self.named_and_glass)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What one viewer may read of one case, and why."""
+
+    groups: frozenset[FieldGroup]
+    routes: frozenset[str]
+    police_data: bool = False
+
+    @property
+    def visible(self) -> bool:
+        return bool(self.groups)
+
+    @property
+    def runs_case(self) -> bool:
+        """Sees the case as its coordinator does: participants, break-glass, management."""
+        return bool(self.routes & {"owner", "named", "break_glass"})
+
+    @property
+    def sensitive_groups(self) -> tuple[str, ...]:
+        return tuple(sorted(g.value for g in self.groups & SENSITIVE_GROUPS))
+
+    def allows(self, group: FieldGroup) -> bool:
+        return group in self.groups
+
+
+NOTHING = Disclosure(groups=frozenset(), routes=frozenset())
+
+
+def case_disclosure(
+    *,
+    user: Any,
+    case: Case,
+    participation_groups: list[str] | None,
+    named: bool,
+    break_glass: bool,
+) -> Disclosure:
+    """The field groups ``user`` may read of ``case``, given the facts the chokepoint fetched.
+
+    ``participation_groups`` are the groups of the user's organisation's active participation
+    (None when it does not take part); ``named`` and ``break_glass`` say whether the user holds
+    a per-case grant or an unexpired break-the-glass access.
+    """
+    routes = Routes.for_user(user)
+    if not routes.any:
+        return NOTHING
+    highest = case.confidentiality >= Confidentiality.HIGHEST
+    role_profile = _role_groups(user)
+    groups: set[FieldGroup] = set()
+    via: set[str] = set()
+    owns = routes.owner_org_id is not None and case.owner_id == routes.owner_org_id
+    if owns and (not highest or routes.owner_confidential):
+        groups |= role_profile
+        via.add("owner")
+    if routes.named_and_glass and named:
+        groups |= role_profile
+        via.add("named")
+    if routes.named_and_glass and break_glass:
+        groups |= role_profile
+        via.add("break_glass")
+    if routes.participating_org_id and participation_groups is not None and not highest:
+        groups |= {FieldGroup(g) for g in participation_groups}
+        via.add("participation")
+    if not via:
+        return NOTHING
+    groups.add(FieldGroup.CORE)
+    return Disclosure(
+        groups=frozenset(groups),
+        routes=frozenset(via),
+        police_data=has_perm(user, Perm.READ_POLICE_DATA),
+    )
+
+
+def _role_groups(user: Any) -> set[FieldGroup]:
+    role = getattr(user, "role", None)
+    profile = getattr(role, "case_disclosure_profile", None) if role else None
+    if profile is None:
+        return {FieldGroup.CORE}
+    return {FieldGroup(g) for g in profile.field_groups}
+
+
+def can_manage_participants(*, disclosure: Disclosure) -> bool:
+    """Inviting and removing partners belongs to whoever runs the case."""
+    return disclosure.runs_case
+
+
+def can_break_glass(*, user: Any, case: Case) -> bool:
+    """A coordinator of the running organisation may open its confidential cases, logged."""
+    return bool(
+        case.confidentiality >= Confidentiality.HIGHEST
+        and has_perm(user, Perm.BREAK_GLASS)
+        and case.owner_id == getattr(user, "organisation_id", None)
+    )
+
+
+__all__ = ["ALL_GROUPS", "NOTHING", "Disclosure", "Routes", "case_disclosure"]

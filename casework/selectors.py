@@ -1,0 +1,273 @@
+"""Reads of cases. Every list starts from ``cases_visible_to``; every single case comes
+through ``case_get_for``, which answers the same for absent and forbidden."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from permissions.constants import FieldGroup
+from permissions.crypto import data_key_cache_warm
+from permissions.models import AccessAction, AccessResult
+from permissions.services import AccessEvent, access_log_record
+
+from .models import (
+    REPORTER_ROLES,
+    BreakGlass,
+    Case,
+    CasePerson,
+    CaseUserObjectPermission,
+    Confidentiality,
+    Note,
+    Participation,
+    PersonRole,
+)
+from .policies import VIEW_CASE_CODENAME, Disclosure, Routes, case_disclosure
+
+
+class CaseNotFound(Http404):
+    """The case does not exist, or the viewer may not know that it does."""
+
+
+def parse_uuid(value: Any) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _named_cases(user: Any) -> QuerySet[CaseUserObjectPermission]:
+    return CaseUserObjectPermission.objects.filter(
+        user_id=user.pk, permission__codename=VIEW_CASE_CODENAME
+    )
+
+
+def _glass_cases(user: Any) -> QuerySet[BreakGlass]:
+    return BreakGlass.objects.filter(user_id=user.pk, expires_at__gt=timezone.now())
+
+
+def cases_visible_to(*, user: Any) -> QuerySet[Case]:
+    """Every case ``user`` may see, annotated with ``list_created_at`` for keyset paging.
+
+    A partner's list is one join on the participation table's partial index; staff of the
+    running organisation add their routes as subqueries, so no case appears twice.
+    """
+    routes = Routes.for_user(user)
+    if not routes.any:
+        return Case.objects.none().annotate(list_created_at=F("created_at"))
+    below_highest = Q(confidentiality__lt=Confidentiality.HIGHEST)
+    if routes.participating_org_id and not (routes.owner_org_id or routes.named_and_glass):
+        return Case.objects.filter(
+            below_highest,
+            participations__organisation_id=routes.participating_org_id,
+            participations__ended_at__isnull=True,
+        ).annotate(list_created_at=F("participations__case_created_at"))
+    visible = Q(pk__in=[])
+    if routes.owner_org_id:
+        owner = Q(owner_id=routes.owner_org_id)
+        visible |= owner if routes.owner_confidential else owner & below_highest
+    if routes.participating_org_id:
+        taking_part = Participation.objects.filter(
+            organisation_id=routes.participating_org_id, ended_at__isnull=True
+        ).values("case_id")
+        visible |= below_highest & Q(pk__in=taking_part)
+    if routes.named_and_glass:
+        visible |= Q(pk__in=_named_cases(user).values("content_object_id"))
+        visible |= Q(pk__in=_glass_cases(user).values("case_id"))
+    return Case.objects.filter(visible).annotate(list_created_at=F("created_at"))
+
+
+def _log_denied(*, user: Any, origin: str | None, object_id: str, action: str) -> None:
+    access_log_record(
+        actor=user,
+        origin=origin,
+        events=[
+            AccessEvent(
+                action=action,
+                object_type="case",
+                object_id=object_id[:64],
+                result=AccessResult.DENIED,
+            )
+        ],
+    )
+
+
+def case_get_for(*, user: Any, case_id: Any, origin: str | None = None) -> tuple[Case, Disclosure]:
+    """The case with public id ``case_id`` and what ``user`` may read of it.
+
+    Raises CaseNotFound, identically, when the case is absent or not visible; such attempts
+    are written to the access log as denied.
+    """
+    parsed = parse_uuid(case_id)
+    routes = Routes.for_user(user)
+    case = None
+    if parsed is not None and routes.any:
+        queryset = cases_visible_to(user=user).filter(uuid=parsed)
+        if routes.participating_org_id:
+            queryset = queryset.annotate(
+                participation_groups=Subquery(
+                    Participation.objects.filter(
+                        case=OuterRef("pk"),
+                        organisation_id=routes.participating_org_id,
+                        ended_at__isnull=True,
+                    ).values("disclosure_profile__field_groups")[:1]
+                )
+            )
+        if routes.named_and_glass:
+            queryset = queryset.annotate(
+                is_named=Exists(_named_cases(user).filter(content_object_id=OuterRef("pk"))),
+                is_glass=Exists(_glass_cases(user).filter(case_id=OuterRef("pk"))),
+            )
+        case = (
+            queryset.select_related("owner", "coordinator")
+            .annotate(data_key_uuid=F("data_key__uuid"))
+            .first()
+        )
+    if case is None:
+        _log_denied(user=user, origin=origin, object_id=str(case_id), action=AccessAction.READ_CASE)
+        raise CaseNotFound("Casus niet gevonden.")
+    disclosure = case_disclosure(
+        user=user,
+        case=case,
+        participation_groups=getattr(case, "participation_groups", None),
+        named=bool(getattr(case, "is_named", False)),
+        break_glass=bool(getattr(case, "is_glass", False)),
+    )
+    if not disclosure.visible:  # defence in depth: the list and the disclosure must agree
+        _log_denied(user=user, origin=origin, object_id=str(case_id), action=AccessAction.READ_CASE)
+        raise CaseNotFound("Casus niet gevonden.")
+    return case, disclosure
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A case as one viewer may see it: only the rows of the groups disclosed were loaded."""
+
+    case: Case
+    disclosure: Disclosure
+    persons: list[CasePerson]
+    notes: dict[str, list[Note]]
+    participations: list[Participation] | None
+
+
+def case_file_get_for(*, user: Any, case_id: Any, origin: str | None = None) -> CaseFile:
+    """Everything ``user`` may read of a case, loaded and logged.
+
+    Field groups the viewer may not read are never queried (persons' BSN column is deferred,
+    notes are filtered by group), so nothing undisclosed is decrypted. Writes one access-log
+    row for the read and one per person whose data was disclosed. Raises CaseNotFound.
+    """
+    case, disclosure = case_get_for(user=user, case_id=case_id, origin=origin)
+    persons = _persons(case=case, disclosure=disclosure)
+    # Unwrap every data key this page decrypts with in one query, not one per person.
+    data_key_cache_warm(
+        key_uuids=[case.data_key_uuid, *(p.person_key_uuid for p in persons)]  # type: ignore[attr-defined]
+    )
+    notes = _notes(case=case, disclosure=disclosure)
+    participations = (
+        list(
+            case.participations.filter(ended_at__isnull=True)
+            .select_related("organisation", "disclosure_profile", "granted_by")
+            .order_by("valid_from")
+        )
+        if disclosure.runs_case
+        else None
+    )
+    _log_read(user=user, origin=origin, case=case, disclosure=disclosure, persons=persons)
+    return CaseFile(
+        case=case,
+        disclosure=disclosure,
+        persons=persons,
+        notes=notes,
+        participations=participations,
+    )
+
+
+def _persons(*, case: Case, disclosure: Disclosure) -> list[CasePerson]:
+    roles: set[str] = set()
+    if disclosure.allows(FieldGroup.IDENTITY) or disclosure.allows(FieldGroup.BSN):
+        roles |= {PersonRole.SUBJECT, PersonRole.HOUSEHOLD_MEMBER}
+    if disclosure.allows(FieldGroup.REPORTER):
+        roles |= set(REPORTER_ROLES)
+    if not roles:
+        return []
+    queryset = (
+        CasePerson.objects.filter(case=case, role__in=roles)
+        .select_related("person")
+        .annotate(person_key_uuid=F("person__data_key__uuid"))
+        .order_by("role", "added_at", "id")
+    )
+    deferred = ["person__bsn_index", "person__name_birth_date_index", "person__address_index"]
+    if not disclosure.allows(FieldGroup.BSN):
+        deferred.append("person__bsn")
+    if not disclosure.allows(FieldGroup.IDENTITY):
+        deferred += [
+            "person__given_names",
+            "person__surname",
+            "person__birth_date",
+            "person__address",
+        ]
+    return list(queryset.defer(*deferred))
+
+
+def _notes(*, case: Case, disclosure: Disclosure) -> dict[str, list[Note]]:
+    groups = [g.value for g in disclosure.groups]
+    queryset = Note.objects.filter(case=case, field_group__in=groups).select_related(
+        "author", "author_organisation"
+    )
+    if not disclosure.police_data:
+        # Police data goes only to designated staff (domain rule), whatever the profile says.
+        queryset = queryset.exclude(
+            field_group=FieldGroup.JUSTICE, author_organisation__type="politie"
+        )
+    notes: dict[str, list[Note]] = {}
+    for note in queryset.order_by("created_at", "id"):
+        notes.setdefault(note.field_group, []).append(note)
+    return notes
+
+
+def _log_read(
+    *,
+    user: Any,
+    origin: str | None,
+    case: Case,
+    disclosure: Disclosure,
+    persons: list[CasePerson],
+) -> None:
+    case_groups = tuple(sorted(g.value for g in disclosure.groups))
+    events = [
+        AccessEvent(
+            action=AccessAction.READ_CASE,
+            object_type="case",
+            object_id=str(case.uuid),
+            field_groups=case_groups,
+            detail={"reference": case.reference, "routes": sorted(disclosure.routes)},
+        )
+    ]
+    sensitive = set(disclosure.sensitive_groups)
+    for case_person in persons:
+        groups: tuple[str, ...]
+        if case_person.role in REPORTER_ROLES:
+            groups = ("reporter",)
+        else:
+            groups = tuple(sorted(sensitive - {"reporter"}))
+        if not groups:
+            continue
+        events.append(
+            AccessEvent(
+                action=AccessAction.DISCLOSE,
+                object_type="case",
+                object_id=str(case.uuid),
+                person_uuid=case_person.person.uuid,
+                field_groups=groups,
+                detail={"reference": case.reference, "role": case_person.role},
+            )
+        )
+    access_log_record(actor=user, origin=origin, events=events)

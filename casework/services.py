@@ -1,0 +1,404 @@
+"""Writes for cases, persons, notes and participations.
+
+Every change is written to the access log in the same transaction as the change itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from notifications.services import notify_by_email
+from permissions.constants import FieldGroup, Perm, RoleSlug
+from permissions.crypto import blind_index, data_key_create
+from permissions.identifiers import address_key, bsn_normalise, name_birth_date_key
+from permissions.models import (
+    AccessAction,
+    AccessResult,
+    DisclosureProfile,
+    Organisation,
+    User,
+)
+from permissions.services import AccessEvent, access_log_record
+
+from .models import (
+    BreakGlass,
+    Case,
+    CasePerson,
+    CaseType,
+    Confidentiality,
+    Note,
+    Participation,
+    Person,
+    PersonRole,
+    ReferenceCounter,
+)
+from .policies import VIEW_CASE_CODENAME, can_break_glass
+from .selectors import CaseNotFound, parse_uuid
+
+VIEW_CASE = f"casework.{VIEW_CASE_CODENAME}"
+
+
+class CaseworkError(Exception):
+    """A rule of the domain was not met; the message says what to do, in Dutch."""
+
+    def __init__(self, message: str, *, field: str = "non_field_errors") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _log_change(*, actor: Any, origin: str | None, case: Case, what: str, **detail: Any) -> None:
+    access_log_record(
+        actor=actor,
+        origin=origin,
+        events=[
+            AccessEvent(
+                action=AccessAction.CHANGE,
+                object_type="case",
+                object_id=str(case.uuid),
+                detail={"change": what, "reference": case.reference, **detail},
+            )
+        ],
+    )
+
+
+@transaction.atomic
+def reference_next(*, prefix: str, year: int | None = None) -> str:
+    """The next human reference, e.g. ``C-2026-000045``. Gap-free per prefix and year."""
+    year = year or timezone.localdate().year
+    try:
+        with transaction.atomic():
+            ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
+    except IntegrityError:
+        pass  # created concurrently: the row exists now, which is all we need
+    counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}-{year}-{counter.last:06d}"
+
+
+# The placeholder start state per type until the workflows app owns the state machines.
+INITIAL_STATES = {
+    CaseType.WOONOVERLAST: "melding",
+    CaseType.JEUGDOVERLAST: "signalering",
+    CaseType.MULTIPROBLEM: "aanmelding",
+    CaseType.RIEC: "signaal",
+}
+
+
+@transaction.atomic
+def case_open(
+    *,
+    owner: Organisation,
+    case_type: CaseType,
+    opened_by: User,
+    coordinator: User | None = None,
+    wijk: str = "",
+    buurt: str = "",
+    confidentiality: Confidentiality | None = None,
+    origin: str | None = None,
+) -> Case:
+    """Open a case run by ``owner``, with its own data key.
+
+    RIEC cases are at the highest confidentiality from the first minute, and their
+    coordinator is named on them (the only way a coordinator sees such a case).
+    """
+    if case_type == CaseType.RIEC:
+        confidentiality = Confidentiality.HIGHEST
+    case = Case.objects.create(
+        reference=reference_next(prefix="C"),
+        case_type=case_type,
+        state=INITIAL_STATES[case_type],
+        owner=owner,
+        wijk=wijk,
+        buurt=buurt,
+        coordinator=coordinator or opened_by,
+        confidentiality=confidentiality or Confidentiality.NORMAL,
+        data_key=data_key_create(purpose="case"),
+    )
+    if case.confidentiality >= Confidentiality.HIGHEST:
+        assign_perm(VIEW_CASE, case.coordinator, case)
+    _log_change(actor=opened_by, origin=origin, case=case, what="opened", case_type=case_type)
+    return case
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    given_names: str = ""
+    surname: str = ""
+    birth_date: datetime.date | None = None
+    bsn: str = ""
+    address: str = ""
+    postcode: str = ""
+    house_number: str = ""
+    house_number_addition: str = ""
+
+
+@transaction.atomic
+def person_register(*, details: PersonDetails) -> tuple[Person, bool]:
+    """The person these details describe: found by blind index, or created.
+
+    Matching is by exact BSN, then by surname + birth date; nothing is decrypted. Returns
+    (person, created). Raises InvalidIdentifier (with a Dutch message) for a bad BSN.
+    """
+    bsn = bsn_normalise(details.bsn) if details.bsn else ""
+    bsn_index = blind_index(kind="bsn", value=bsn) if bsn else None
+    name_index = (
+        blind_index(
+            kind="name_birth_date",
+            value=name_birth_date_key(surname=details.surname, birth_date=details.birth_date),
+        )
+        if details.surname and details.birth_date
+        else None
+    )
+    existing = None
+    if bsn_index is not None:
+        existing = Person.objects.filter(bsn_index=bsn_index).order_by("id").first()
+    if existing is None and name_index is not None:
+        existing = Person.objects.filter(name_birth_date_index=name_index).order_by("id").first()
+    if existing is not None:
+        return existing, False
+    address_index = (
+        blind_index(
+            kind="address",
+            value=address_key(
+                postcode=details.postcode,
+                house_number=details.house_number,
+                addition=details.house_number_addition,
+            ),
+        )
+        if details.postcode and details.house_number
+        else None
+    )
+    person = Person(
+        data_key=data_key_create(purpose="person"),
+        given_names=details.given_names or None,
+        surname=details.surname or None,
+        birth_date=details.birth_date,
+        bsn=bsn or None,
+        address=details.address or None,
+        bsn_index=bsn_index,
+        name_birth_date_index=name_index,
+        address_index=address_index,
+    )
+    person.save()
+    return person, True
+
+
+@transaction.atomic
+def case_person_add(
+    *, case: Case, person: Person, role: PersonRole, actor: User, origin: str | None = None
+) -> CasePerson:
+    """Record ``person`` in ``case`` with ``role``; adding the same role twice is a no-op."""
+    case_person, created = CasePerson.objects.get_or_create(case=case, person=person, role=role)
+    if created:
+        _log_change(actor=actor, origin=origin, case=case, what="person_added", role=role)
+    return case_person
+
+
+@transaction.atomic
+def note_add(
+    *,
+    case: Case,
+    author: User,
+    field_group: FieldGroup,
+    body: str,
+    origin: str | None = None,
+) -> Note:
+    """Append a note in ``field_group``. Notes are never edited; corrections are new notes."""
+    body = (body or "").strip()
+    if not body:
+        raise CaseworkError(_("A note needs text."), field="body")
+    if author.organisation is None:
+        raise CaseworkError(_("Only members of an organisation can write notes."))
+    note = Note(
+        case=case,
+        field_group=field_group.value,
+        body=body,
+        author=author,
+        author_organisation=author.organisation,
+    )
+    note.save()
+    _log_change(actor=author, origin=origin, case=case, what="note_added", group=field_group)
+    return note
+
+
+@transaction.atomic
+def participation_add(
+    *,
+    case: Case,
+    organisation: Organisation,
+    disclosure_profile: DisclosureProfile,
+    legal_basis: str,
+    granted_by: User,
+    origin: str | None = None,
+) -> Participation:
+    """Invite ``organisation`` into ``case`` on a recorded legal basis.
+
+    Mirrors the grant into guardian's per-case group permission in the same transaction.
+    Raises CaseworkError when the legal basis is missing, the case is at the highest
+    confidentiality, the organisation runs the case or already takes part.
+    """
+    legal_basis = (legal_basis or "").strip()
+    if not legal_basis:
+        raise CaseworkError(
+            _("Record the legal basis (grondslag) for sharing with %(org)s.")
+            % {"org": organisation.name},
+            field="legal_basis",
+        )
+    if case.confidentiality >= Confidentiality.HIGHEST:
+        raise CaseworkError(
+            _("Cases at the highest confidentiality level are not shared with partners.")
+        )
+    if organisation.pk == case.owner_id:
+        raise CaseworkError(
+            _("%(org)s runs this case and does not need to be invited.")
+            % {"org": organisation.name},
+            field="organisation",
+        )
+    if not organisation.is_active:
+        raise CaseworkError(_("This organisation is not active."), field="organisation")
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if Participation.objects.filter(
+        case=locked, organisation=organisation, ended_at__isnull=True
+    ).exists():
+        raise CaseworkError(
+            _("%(org)s already takes part in this case.") % {"org": organisation.name},
+            field="organisation",
+        )
+    participation = Participation.objects.create(
+        case=locked,
+        organisation=organisation,
+        disclosure_profile=disclosure_profile,
+        legal_basis=legal_basis,
+        granted_by=granted_by,
+        case_created_at=locked.created_at,
+    )
+    assign_perm(VIEW_CASE, organisation.group, locked)
+    _log_change(
+        actor=granted_by,
+        origin=origin,
+        case=locked,
+        what="participation_added",
+        organisation=organisation.name,
+        profile=disclosure_profile.slug,
+        legal_basis=legal_basis,
+    )
+    return participation
+
+
+@transaction.atomic
+def participation_end(
+    *, participation: Participation, ended_by: User, reason: str = "", origin: str | None = None
+) -> Participation:
+    """End a participation: the organisation loses access at once. Ending twice is a no-op."""
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    if participation.ended_at is not None:
+        return participation
+    participation.ended_at = timezone.now()
+    participation.ended_by = ended_by
+    participation.end_reason = (reason or "").strip()
+    participation.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    remove_perm(VIEW_CASE, participation.organisation.group, participation.case)
+    _log_change(
+        actor=ended_by,
+        origin=origin,
+        case=participation.case,
+        what="participation_ended",
+        organisation=participation.organisation.name,
+        reason=participation.end_reason,
+    )
+    return participation
+
+
+@transaction.atomic
+def case_name_user(*, case: Case, user: User, named_by: User, origin: str | None = None) -> None:
+    """Name ``user`` on ``case`` (guardian per-case grant): how confidential cases are seen."""
+    assign_perm(VIEW_CASE, user, case)
+    _log_change(actor=named_by, origin=origin, case=case, what="user_named", user=user.username)
+
+
+MIN_BREAK_GLASS_REASON = 10
+
+
+def case_break_glass(
+    *, user: User, case_id: Any, reason: str, origin: str | None = None
+) -> BreakGlass:
+    """Open a confidential case one is not named on: reason required, logged, team lead told.
+
+    Raises CaseNotFound when the case is absent or the user may not break its glass (the
+    two look the same) and CaseworkError when the reason is too short. A refused attempt is
+    logged outside any transaction, so the refusal itself cannot roll the log entry back.
+    """
+    reason = (reason or "").strip()
+    parsed = parse_uuid(case_id)
+    case = Case.objects.filter(uuid=parsed).first() if parsed else None
+    if case is None or not can_break_glass(user=user, case=case):
+        access_log_record(
+            actor=user,
+            origin=origin,
+            events=[
+                AccessEvent(
+                    action=AccessAction.BREAK_GLASS,
+                    object_type="case",
+                    object_id=str(case_id)[:64],
+                    result=AccessResult.DENIED,
+                    reason=reason,
+                )
+            ],
+        )
+        raise CaseNotFound("Casus niet gevonden.")
+    if len(reason) < MIN_BREAK_GLASS_REASON:
+        raise CaseworkError(
+            _("State why you need this case (at least %(n)d characters).")
+            % {"n": MIN_BREAK_GLASS_REASON},
+            field="reason",
+        )
+    return _break_glass_grant(user=user, case=case, reason=reason, origin=origin)
+
+
+@transaction.atomic
+def _break_glass_grant(*, user: User, case: Case, reason: str, origin: str | None) -> BreakGlass:
+    hours = getattr(settings, "KETENREGIE_BREAK_GLASS_HOURS", 8)
+    glass = BreakGlass.objects.create(
+        case=case, user=user, reason=reason, expires_at=timezone.now() + timedelta(hours=hours)
+    )
+    access_log_record(
+        actor=user,
+        origin=origin,
+        events=[
+            AccessEvent(
+                action=AccessAction.BREAK_GLASS,
+                object_type="case",
+                object_id=str(case.uuid),
+                reason=reason,
+                detail={"reference": case.reference, "hours": hours},
+            )
+        ],
+    )
+    team_leads = User.objects.filter(
+        organisation_id=case.owner_id, role__slug=RoleSlug.TEAM_LEAD, is_active=True
+    ).exclude(email="")
+    notify_by_email(
+        recipients=[u.email for u in team_leads],
+        subject=_("Break-the-glass on case %(ref)s") % {"ref": case.reference},
+        body=_(
+            "%(name)s opened confidential case %(ref)s without being named on it. "
+            "The stated reason is in the access log. Review it in Ketenregie."
+        )
+        % {"name": user.get_full_name() or user.username, "ref": case.reference},
+    )
+    return glass
+
+
+def user_can_be_named(*, user: User) -> bool:
+    return bool(user.is_active and user.has_perm(Perm.COORDINATE_CASES.value))

@@ -1,0 +1,156 @@
+"""The HTML pages enforce the same need-to-know as the API: same selectors, same answers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from permissions.models import AccessLog
+
+from .factories import NOTE_TEXT, SUBJECT, invite, make_case
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct-horse-battery-staple"
+
+
+def signed_in(user) -> Client:
+    user.is_demo = True  # skip the second factor: these tests are about need-to-know
+    user.save(update_fields=["is_demo"])
+    client = Client()
+    assert (
+        client.post("/aanmelden/", {"username": user.username, "password": PASSWORD}).status_code
+        == 302
+    )
+    return client
+
+
+def groups_on_page(html: str) -> set[str]:
+    return set(re.findall(r'data-group="([a-z]+)"', html))
+
+
+@pytest.mark.parametrize(
+    ("actor", "groups"),
+    [
+        ("coordinator", {"identity", "reporter", "nuisance", "care", "justice", "bsn"}),
+        ("ggz", {"identity", "care"}),
+        ("corporatie", {"identity", "nuisance"}),
+        ("teamlead", {"identity", "bsn"}),
+    ],
+)
+def test_case_page_shows_only_the_viewers_groups(orgs, actors, actor, groups):
+    case = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"])
+    for name in ("ggz", "corporatie"):
+        invite(case, orgs[name], actors["coordinator"])
+    html = signed_in(actors[actor]).get(f"/casussen/{case.uuid}/").content.decode()
+    assert groups_on_page(html) == groups
+    assert (NOTE_TEXT["care"] in html) == ("care" in groups)
+    assert (SUBJECT.bsn in html) == ("bsn" in groups)
+    assert (NOTE_TEXT["reporter"] in html) == ("reporter" in groups)
+    assert ('data-testid="participants"' in html) == (actor in {"coordinator", "teamlead"})
+
+
+@pytest.mark.parametrize("actor", ["boa", "privacy", "beheer", "jongerenwerk", "buurcoordinator"])
+def test_case_page_answers_404_to_outsiders(orgs, actors, actor):
+    case = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"])
+    response = signed_in(actors[actor]).get(f"/casussen/{case.uuid}/")
+    assert response.status_code == 404
+    assert "Niet gevonden" in response.content.decode()
+
+
+def test_case_list_page_lists_only_visible_cases(orgs, actors):
+    mine = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"], with_content=False)
+    invite(mine, orgs["ggz"], actors["coordinator"])
+    other = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"], with_content=False)
+    html = signed_in(actors["ggz"]).get("/casussen/").content.decode()
+    assert mine.reference in html
+    assert other.reference not in html
+
+
+def test_coordinator_invites_and_removes_a_partner_on_the_page(orgs, actors):
+    case = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"], with_content=False)
+    client = signed_in(actors["coordinator"])
+    response = client.post(
+        f"/casussen/{case.uuid}/deelnemers/",
+        {
+            "organisation": str(orgs["ggz"].uuid),
+            "disclosure_profile": "",
+            "legal_basis": "Art. 5 convenant",
+        },
+        follow=True,
+    )
+    assert "neemt nu deel" in response.content.decode()
+    participation = case.participations.get()
+    assert participation.disclosure_profile.slug == "ggz"
+    missing_basis = client.post(
+        f"/casussen/{case.uuid}/deelnemers/",
+        {"organisation": str(orgs["corporatie"].uuid), "legal_basis": ""},
+        follow=True,
+    )
+    assert case.participations.count() == 1
+    assert missing_basis.status_code == 200
+    client.post(f"/casussen/{case.uuid}/deelnemers/{participation.uuid}/beeindigen/")
+    participation.refresh_from_db()
+    assert participation.ended_at is not None
+
+
+def test_partner_cannot_manage_participants_on_the_page(orgs, actors):
+    case = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"], with_content=False)
+    invite(case, orgs["ggz"], actors["coordinator"])
+    response = signed_in(actors["ggz"]).post(
+        f"/casussen/{case.uuid}/deelnemers/",
+        {"organisation": str(orgs["corporatie"].uuid), "legal_basis": "x"},
+    )
+    assert response.status_code == 403
+    assert case.participations.count() == 1
+
+
+def test_sharing_matrix_is_changed_by_the_functional_admin_and_logged(orgs, actors):
+    client = signed_in(actors["beheer"])
+    page = client.get("/configuratie/deelmatrix/")
+    assert page.status_code == 200
+    response = client.post(
+        "/configuratie/deelmatrix/",
+        {
+            "rule-ggz": "veilig_thuis",
+            "profile-rows": ["ggz", "politie"],
+            "profile-ggz": ["identity", "care", "bsn"],
+            "profile-politie": ["identity", "nuisance", "justice"],
+        },
+    )
+    assert response.status_code == 302
+    entries = AccessLog.objects.filter(action="configure").order_by("id")
+    assert {(e.object_type, e.object_id) for e in entries} == {
+        ("sharing_rule", "ggz"),
+        ("disclosure_profile", "ggz"),
+    }
+    profile = entries.get(object_type="disclosure_profile")
+    assert profile.detail == {
+        "before": ["care", "core", "identity"],
+        "after": ["bsn", "care", "core", "identity"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("actor", "get", "post"), [("privacy", 200, 403), ("coordinator", 403, 403), ("ggz", 403, 403)]
+)
+def test_sharing_matrix_access(orgs, actors, actor, get, post):
+    client = signed_in(actors[actor])
+    assert client.get("/configuratie/deelmatrix/").status_code == get
+    assert client.post("/configuratie/deelmatrix/", {"rule-ggz": "politie"}).status_code == post
+    assert not AccessLog.objects.filter(action="configure").exists()
+
+
+def test_privacy_officer_page_lists_who_saw_a_person(orgs, actors):
+    case = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"])
+    invite(case, orgs["ggz"], actors["coordinator"])
+    signed_in(actors["ggz"]).get(f"/casussen/{case.uuid}/")
+    person = case.case_persons.get(role="subject").person
+    html = (
+        signed_in(actors["privacy"])
+        .get(f"/privacy/toegangslog/?persoon={person.uuid}")
+        .content.decode()
+    )
+    assert "ggz (partner, GGZ Testwaard)" in html
+    assert signed_in(actors["coordinator"]).get("/privacy/toegangslog/").status_code == 403

@@ -1,0 +1,152 @@
+"""Case pages. They use the same selectors and services as the API, never their own rules."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from permissions.selectors import disclosure_profile_default_for
+
+from .forms import ParticipantForm, ReasonForm
+from .models import CaseType, Participation
+from .policies import can_manage_participants
+from .selectors import case_file_get_for, case_get_for, cases_visible_to, parse_uuid
+from .services import CaseworkError, case_break_glass, participation_add, participation_end
+
+PAGE = 50
+
+
+def _origin(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    """The cases the viewer may see, newest first, with simple filters and keyset paging."""
+    queryset = cases_visible_to(user=request.user).select_related("coordinator")
+    case_type = request.GET.get("type", "")
+    if case_type in CaseType.values:
+        queryset = queryset.filter(case_type=case_type)
+    before = request.GET.get("voor", "")
+    if before:
+        with suppress(ValueError):
+            cursor = datetime.fromisoformat(before)
+            queryset = queryset.filter(**{"list_created_at__lt": cursor})
+    cases = list(queryset.order_by("-list_created_at")[: PAGE + 1])
+    older = cases[PAGE].list_created_at.isoformat() if len(cases) > PAGE else None  # type: ignore[attr-defined]
+    context = {
+        "cases": cases[:PAGE],
+        "older": older,
+        "case_types": CaseType.choices,
+        "case_type": case_type,
+    }
+    return render(request, "casework/case_list.html", context)
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
+    """The case file, showing only the field groups the viewer may read."""
+    file = case_file_get_for(user=request.user, case_id=case_id, origin=_origin(request))
+    context = {
+        "file": file,
+        "case": file.case,
+        "groups": {g.value for g in file.disclosure.groups},
+        "participant_form": (
+            ParticipantForm(owner_id=file.case.owner_id)
+            if can_manage_participants(disclosure=file.disclosure)
+            else None
+        ),
+    }
+    return render(request, "casework/case_detail.html", context)
+
+
+@login_required
+@require_POST
+def participant_add(request: HttpRequest, case_id: str) -> HttpResponse:
+    case, disclosure = case_get_for(user=request.user, case_id=case_id, origin=_origin(request))
+    if not can_manage_participants(disclosure=disclosure):
+        raise PermissionDenied
+    form = ParticipantForm(request.POST, owner_id=case.owner_id)
+    if form.is_valid():
+        organisation = form.cleaned_data["organisation"]
+        profile = form.cleaned_data["disclosure_profile"] or disclosure_profile_default_for(
+            organisation=organisation
+        )
+        try:
+            if profile is None:
+                raise CaseworkError(_("Choose a disclosure profile for this organisation."))
+            participation_add(
+                case=case,
+                organisation=organisation,
+                disclosure_profile=profile,
+                legal_basis=form.cleaned_data["legal_basis"],
+                granted_by=request.user,  # type: ignore[arg-type]
+                origin=_origin(request),
+            )
+        except CaseworkError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("%(org)s now takes part in this case.") % {"org": organisation.name}
+            )
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, str(message))
+    return redirect("casework:case_detail", case_id=case.uuid)
+
+
+@login_required
+@require_POST
+def participant_end(request: HttpRequest, case_id: str, participation_id: str) -> HttpResponse:
+    case, disclosure = case_get_for(user=request.user, case_id=case_id, origin=_origin(request))
+    if not can_manage_participants(disclosure=disclosure):
+        raise PermissionDenied
+    parsed = parse_uuid(participation_id)
+    participation = (
+        Participation.objects.filter(case=case, uuid=parsed, ended_at__isnull=True)
+        .select_related("organisation", "case")
+        .first()
+        if parsed
+        else None
+    )
+    if participation is not None:
+        participation_end(
+            participation=participation,
+            ended_by=request.user,  # type: ignore[arg-type]
+            reason=request.POST.get("reason", "")[:2000],
+            origin=_origin(request),
+        )
+        messages.success(
+            request,
+            _("%(org)s no longer takes part.") % {"org": participation.organisation.name},
+        )
+    return redirect("casework:case_detail", case_id=case.uuid)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Open a confidential case with a stated reason (logged; the team lead is told)."""
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_break_glass(
+                user=request.user,  # type: ignore[arg-type]
+                case_id=case_id,
+                reason=form.cleaned_data["reason"],
+                origin=_origin(request),
+            )
+        except CaseworkError as error:
+            form.add_error("reason", error.message)
+        else:
+            return redirect("casework:case_detail", case_id=case_id)
+    return render(request, "casework/break_glass.html", {"form": form, "case_id": case_id})
