@@ -7,12 +7,24 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 
+from django.contrib.auth.models import Permission
 from django.db import transaction
 
+from casework.models import Case, CaseType, PersonRole
+from casework.services import (
+    PersonDetails,
+    case_open,
+    case_person_add,
+    note_add,
+    participation_add,
+    person_register,
+)
+from permissions.constants import FieldGroup, Perm
 from permissions.constants import OrganisationType as T
 from permissions.constants import RoleSlug as R
-from permissions.models import Organisation, User
+from permissions.models import DisclosureProfile, Organisation, User
 from permissions.services import organisation_get_or_create, roles_ensure_defaults, user_create
 
 DEFAULT_DEMO_PASSWORD = "demo-demo-demo"  # noqa: S105  (documented demo password)
@@ -58,6 +70,121 @@ ROSTER: list[DemoUser] = [
 ]
 
 
+@dataclass(frozen=True)
+class DemoCase:
+    case_type: CaseType
+    wijk: str
+    buurt: str
+    persons: list[tuple[PersonRole, PersonDetails]]
+    notes: list[tuple[FieldGroup, str]]
+    partners: list[str]
+    legal_basis: str = "Convenant Zorg- en Veiligheidshuis regio Lindewaard, art. 5"
+
+
+DEMO_CASES = [
+    DemoCase(
+        CaseType.WOONOVERLAST,
+        "WK999901",
+        "BU99990102",
+        persons=[
+            (
+                PersonRole.SUBJECT,
+                PersonDetails(
+                    given_names="Johan",
+                    surname="Brinkers",
+                    birth_date=date(1971, 3, 14),
+                    bsn="111222333",
+                    address="Lindelaan 12, 9999 AB Lindewaard",
+                    postcode="9999AB",
+                    house_number="12",
+                ),
+            ),
+            (
+                PersonRole.REPORTER,
+                PersonDetails(
+                    given_names="Greet",
+                    surname="Oldenhof",
+                    birth_date=date(1958, 7, 2),
+                    address="Lindelaan 14, 9999 AB Lindewaard",
+                    postcode="9999AB",
+                    house_number="14",
+                ),
+            ),
+        ],
+        notes=[
+            (
+                FieldGroup.NUISANCE,
+                "Harde muziek en geschreeuw tot drie uur 's nachts; drie "
+                "meldingen van buren in twee weken.",
+            ),
+            (FieldGroup.CARE, "Vermoeden van alcoholproblematiek; de huisarts is betrokken."),
+            (FieldGroup.JUSTICE, "Twee aangiftes van bedreiging door buren (maart 2026)."),
+            (FieldGroup.REPORTER, "Melder wil anoniem blijven tegenover de betrokkene."),
+        ],
+        partners=["Woonstichting Lindewaard", "GGZ Lindewaard", "Politie basisteam Lindewaard"],
+    ),
+    DemoCase(
+        CaseType.MULTIPROBLEM,
+        "WK999903",
+        "BU99990305",
+        persons=[
+            (
+                PersonRole.SUBJECT,
+                PersonDetails(
+                    given_names="Ria",
+                    surname="van der Steeg",
+                    birth_date=date(1984, 11, 23),
+                    bsn="123456782",
+                    address="Vogelweg 7, 9999 CD Lindewaard",
+                    postcode="9999CD",
+                    house_number="7",
+                ),
+            ),
+        ],
+        notes=[
+            (
+                FieldGroup.CARE,
+                "Huurachterstand van vier maanden, dreigende ontruiming; psychische klachten.",
+            ),
+            (FieldGroup.NUISANCE, "Woningvervuiling gemeld door de corporatie."),
+        ],
+        partners=[
+            "GGZ Lindewaard",
+            "Woonstichting Lindewaard",
+            "Zorg- en Veiligheidshuis regio Lindewaard",
+        ],
+    ),
+    DemoCase(
+        CaseType.JEUGDOVERLAST,
+        "WK999902",
+        "BU99990201",
+        persons=[],
+        notes=[
+            (
+                FieldGroup.NUISANCE,
+                "Groep van ongeveer acht jongeren bij het winkelcentrum "
+                "op vrijdag- en zaterdagavond; vernielingen en lachgas.",
+            )
+        ],
+        partners=["Jongerenwerk Lindewaard", "Politie basisteam Lindewaard"],
+    ),
+    DemoCase(
+        CaseType.RIEC,
+        "WK999908",
+        "BU99990801",
+        persons=[],
+        notes=[
+            (
+                FieldGroup.JUSTICE,
+                "Vermoeden van hennepteelt in bedrijfspand; stroomverbruik "
+                "opvallend hoog volgens netbeheerder.",
+            )
+        ],
+        partners=[],
+    ),
+]
+
+
 def demo_password() -> str:
     return os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
 
@@ -92,4 +219,44 @@ def demo_seed(*, password: str | None = None) -> dict[str, int]:
             is_demo=True,
         )
         created["users"] += 1
+    created["cases"] = _demo_cases(organisations)
     return created
+
+
+def _demo_cases(organisations: dict[str, Organisation]) -> int:
+    """A few cases that show need-to-know at work; only on a municipality without cases."""
+    gemeente = organisations[MUNICIPALITY]
+    if Case.objects.filter(owner=gemeente).exists():
+        return 0
+    coordinator = User.objects.get(username="coordinator")
+    # Designated staff for police data (domain rule): the demo coordinator and wijkagent.
+    police_data = Permission.objects.get(
+        content_type__app_label="permissions", codename=Perm.READ_POLICE_DATA.codename
+    )
+    for username in ("coordinator", "wijkagent"):
+        User.objects.get(username=username).user_permissions.add(police_data)
+    wijkagent = User.objects.get(username="wijkagent")
+    for spec in DEMO_CASES:
+        case = case_open(
+            owner=gemeente,
+            case_type=spec.case_type,
+            opened_by=coordinator,
+            wijk=spec.wijk,
+            buurt=spec.buurt,
+        )
+        for role, details in spec.persons:
+            person, _ = person_register(details=details)
+            case_person_add(case=case, person=person, role=role, actor=coordinator)
+        for group, text in spec.notes:
+            author = wijkagent if group == FieldGroup.JUSTICE else coordinator
+            note_add(case=case, author=author, field_group=group, body=text)
+        for org_name in spec.partners:
+            organisation = organisations[org_name]
+            participation_add(
+                case=case,
+                organisation=organisation,
+                disclosure_profile=DisclosureProfile.objects.get(slug=organisation.type),
+                legal_basis=spec.legal_basis,
+                granted_by=coordinator,
+            )
+    return len(DEMO_CASES)

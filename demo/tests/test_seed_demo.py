@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
+from casework.models import Case, Participation
 from permissions.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,9 @@ def snapshot() -> list[Any]:
     )
     orgs = list(Organisation.objects.order_by("name").values_list("name", "type", "group_id"))
     groups = list(Group.objects.order_by("name").values_list("name", flat=True))
-    return [users, orgs, groups]
+    cases = list(Case.objects.order_by("reference").values_list("reference", "state"))
+    participations = Participation.objects.count()
+    return [users, orgs, groups, cases, participations]
 
 
 def test_seed_demo_creates_the_roster():
@@ -55,7 +58,7 @@ def test_seed_demo_twice_changes_nothing():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert snapshot() == before
-    assert "0 organisations and 0 users created" in out.getvalue()
+    assert "0 organisations, 0 users and 0 cases created" in out.getvalue()
 
 
 def test_demo_users_sign_in_with_the_demo_password(monkeypatch):
@@ -67,3 +70,22 @@ def test_demo_users_sign_in_with_the_demo_password(monkeypatch):
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_demo_cases_show_need_to_know(token_client):
+    call_command("seed_demo", stdout=StringIO())
+    woonoverlast = Case.objects.get(case_type="woonoverlast")
+    path = f"/api/v1/cases/{woonoverlast.uuid}/"
+    coordinator = token_client(User.objects.get(username="coordinator")).get(path).json()
+    ggz = token_client(User.objects.get(username="ggz")).get(path).json()
+    corporatie = token_client(User.objects.get(username="corporatie")).get(path).json()
+    assert len(coordinator["field_groups"]) == 7
+    assert coordinator["persons"][0]["bsn"] == "111222333"
+    assert coordinator["notes"]["justice"]  # the coordinator is designated for police data
+    assert set(ggz["field_groups"]) == {"core", "identity", "care"}
+    assert "bsn" not in ggz["persons"][0]
+    assert set(corporatie["notes"]) == {"core", "identity", "nuisance"}
+    riec = Case.objects.get(case_type="riec")
+    boa = token_client(User.objects.get(username="boa"))
+    assert boa.get(f"/api/v1/cases/{riec.uuid}/").status_code == 404
+    assert boa.get(path).status_code == 404

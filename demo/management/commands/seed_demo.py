@@ -13,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         created = demo_seed()
         self.stdout.write(
-            f"Demo data ready: {created['organisations']} organisations and "
-            f"{created['users']} users created (existing ones left unchanged)."
+            f"Demo data ready: {created['organisations']} organisations, "
+            f"{created['users']} users and {created['cases']} cases created "
+            "(existing ones left unchanged)."
         )
