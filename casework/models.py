@@ -62,6 +62,15 @@ class Case(models.Model):
         related_name="owned_cases",
         help_text=_("The municipality that runs the process (procesregie)."),
     )
+    municipality = models.ForeignKey(
+        "permissions.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    escalated_to_zvh_at = models.DateTimeField(
+        _("escalated to the Zorg- en Veiligheidshuis"), null=True, blank=True
+    )
     wijk = models.CharField(_("wijk"), max_length=10, blank=True)
     buurt = models.CharField(_("buurt"), max_length=10, blank=True)
     coordinator = models.ForeignKey(
@@ -95,6 +104,12 @@ class Case(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="case_owner_created"),
+            models.Index(fields=["municipality", "-created_at"], name="case_municipality_created"),
+            models.Index(
+                fields=["municipality", "-created_at"],
+                condition=Q(escalated_to_zvh_at__isnull=False),
+                name="case_escalated_created",
+            ),
             models.Index(fields=["case_type", "state"], name="case_type_state"),
             models.Index(fields=["coordinator", "-created_at"], name="case_coordinator_created"),
         ]

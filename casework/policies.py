@@ -1,10 +1,12 @@
 """Who may see a case, and which field groups of it: the need-to-know rules in one place.
 
-Four routes lead to a case. Each is a global permission of the viewer plus a fact about the
+Five routes lead to a case. Each is a global permission of the viewer plus a fact about the
 case; the list selector turns them into a query and the chokepoint into a disclosure:
 
-* owner: staff with ``coordinate_cases`` of the organisation that runs the case, except at
+* owner: staff with ``coordinate_cases`` of the municipality the case belongs to, except at
   the highest confidentiality unless they hold ``view_confidential_cases`` (the team lead);
+* region: users with ``view_region_escalations`` (the ZVH's procesregisseur) see the cases
+  escalated to the Zorg- en Veiligheidshuis from every municipality of their region;
 * participation: users with ``view_participating_cases`` of an organisation that takes part
   now (not at the highest confidentiality: those cases are never shared this way);
 * named: a per-case guardian grant to one user (named coordinators of confidential cases);
@@ -26,31 +28,42 @@ VIEW_CASE_CODENAME = "view_case"
 
 @dataclass(frozen=True)
 class Routes:
-    """The routes a user may take to cases, from their global permissions."""
+    """The routes a user may take to cases, from their permissions and organisation."""
 
-    owner_org_id: int | None
+    owner_municipality_id: int | None
     owner_confidential: bool
     participating_org_id: int | None
     named_and_glass: bool
+    escalation_region_id: int | None = None
 
     @classmethod
     def for_user(cls, user: Any) -> Routes:
         if user is None or not user.is_authenticated or not user.is_active:
             return cls(None, False, None, False)
-        org_id = user.organisation_id
-        coordinate = has_perm(user, Perm.COORDINATE_CASES)
+        organisation = user.organisation
+        municipality_id = organisation.municipality_id if organisation else None
+        region_id = organisation.region_id if organisation else None
+        coordinate = has_perm(user, Perm.COORDINATE_CASES) and municipality_id is not None
         return cls(
-            owner_org_id=org_id if coordinate else None,
+            owner_municipality_id=municipality_id if coordinate else None,
             owner_confidential=coordinate and has_perm(user, Perm.VIEW_CONFIDENTIAL_CASES),
             participating_org_id=(
-                org_id if has_perm(user, Perm.VIEW_PARTICIPATING_CASES) else None
+                user.organisation_id if has_perm(user, Perm.VIEW_PARTICIPATING_CASES) else None
             ),
             named_and_glass=coordinate,
+            escalation_region_id=(
+                region_id if has_perm(user, Perm.VIEW_REGION_ESCALATIONS) else None
+            ),
         )
 
     @property
     def any(self) -> bool:
-        return bool(self.owner_org_id or self.participating_org_id or self.named_and_glass)
+        return bool(
+            self.owner_municipality_id
+            or self.participating_org_id
+            or self.named_and_glass
+            or self.escalation_region_id
+        )
 
 
 @dataclass(frozen=True)
@@ -102,10 +115,21 @@ def case_disclosure(
     role_profile = _role_groups(user)
     groups: set[FieldGroup] = set()
     via: set[str] = set()
-    owns = routes.owner_org_id is not None and case.owner_id == routes.owner_org_id
+    owns = (
+        routes.owner_municipality_id is not None
+        and case.municipality_id == routes.owner_municipality_id
+    )
     if owns and (not highest or routes.owner_confidential):
         groups |= role_profile
         via.add("owner")
+    if (
+        routes.escalation_region_id is not None
+        and case.escalated_to_zvh_at is not None
+        and not highest
+        and case.municipality.region_id == routes.escalation_region_id
+    ):
+        groups |= role_profile
+        via.add("region")
     if routes.named_and_glass and named:
         groups |= role_profile
         via.add("named")
@@ -139,11 +163,26 @@ def can_manage_participants(*, disclosure: Disclosure) -> bool:
 
 
 def can_break_glass(*, user: Any, case: Case) -> bool:
-    """A coordinator of the running organisation may open its confidential cases, logged."""
+    """A coordinator of the case's own municipality may open its confidential cases, logged."""
+    organisation = getattr(user, "organisation", None)
     return bool(
         case.confidentiality >= Confidentiality.HIGHEST
         and has_perm(user, Perm.BREAK_GLASS)
-        and case.owner_id == getattr(user, "organisation_id", None)
+        and organisation is not None
+        and organisation.municipality_id is not None
+        and case.municipality_id == organisation.municipality_id
+    )
+
+
+def can_be_named(*, user: Any, case: Case) -> bool:
+    """Only coordinators of the case's own municipality are named on confidential cases."""
+    organisation = getattr(user, "organisation", None)
+    return bool(
+        getattr(user, "is_active", False)
+        and has_perm(user, Perm.COORDINATE_CASES)
+        and organisation is not None
+        and organisation.municipality_id is not None
+        and organisation.municipality_id == case.municipality_id
     )
 
 

@@ -27,7 +27,7 @@ from .models import (
     Participation,
     PersonRole,
 )
-from .policies import VIEW_CASE_CODENAME, Disclosure, Routes, case_disclosure
+from .policies import NOTHING, VIEW_CASE_CODENAME, Disclosure, Routes, case_disclosure
 
 
 class CaseNotFound(Http404):
@@ -63,16 +63,23 @@ def cases_visible_to(*, user: Any) -> QuerySet[Case]:
     if not routes.any:
         return Case.objects.none().annotate(list_created_at=F("created_at"))
     below_highest = Q(confidentiality__lt=Confidentiality.HIGHEST)
-    if routes.participating_org_id and not (routes.owner_org_id or routes.named_and_glass):
+    if routes.participating_org_id and not (
+        routes.owner_municipality_id or routes.named_and_glass or routes.escalation_region_id
+    ):
         return Case.objects.filter(
             below_highest,
             participations__organisation_id=routes.participating_org_id,
             participations__ended_at__isnull=True,
         ).annotate(list_created_at=F("participations__case_created_at"))
     visible = Q(pk__in=[])
-    if routes.owner_org_id:
-        owner = Q(owner_id=routes.owner_org_id)
+    if routes.owner_municipality_id:
+        owner = Q(municipality_id=routes.owner_municipality_id)
         visible |= owner if routes.owner_confidential else owner & below_highest
+    if routes.escalation_region_id:
+        visible |= below_highest & Q(
+            escalated_to_zvh_at__isnull=False,
+            municipality__region_id=routes.escalation_region_id,
+        )
     if routes.participating_org_id:
         taking_part = Participation.objects.filter(
             organisation_id=routes.participating_org_id, ended_at__isnull=True
@@ -99,6 +106,52 @@ def _log_denied(*, user: Any, origin: str | None, object_id: str, action: str) -
     )
 
 
+def _with_route_facts(queryset: QuerySet[Case], *, user: Any, routes: Routes) -> QuerySet[Case]:
+    """Annotate what the disclosure needs: the user's participation, grant and glass."""
+    if routes.participating_org_id:
+        queryset = queryset.annotate(
+            participation_groups=Subquery(
+                Participation.objects.filter(
+                    case=OuterRef("pk"),
+                    organisation_id=routes.participating_org_id,
+                    ended_at__isnull=True,
+                ).values("disclosure_profile__field_groups")[:1]
+            )
+        )
+    if routes.named_and_glass:
+        queryset = queryset.annotate(
+            is_named=Exists(_named_cases(user).filter(content_object_id=OuterRef("pk"))),
+            is_glass=Exists(_glass_cases(user).filter(case_id=OuterRef("pk"))),
+        )
+    return queryset
+
+
+def _disclosure_of(*, user: Any, case: Case) -> Disclosure:
+    return case_disclosure(
+        user=user,
+        case=case,
+        participation_groups=getattr(case, "participation_groups", None),
+        named=bool(getattr(case, "is_named", False)),
+        break_glass=bool(getattr(case, "is_glass", False)),
+    )
+
+
+def case_disclosure_for(*, user: Any, case: Case) -> Disclosure:
+    """What ``user`` may read of ``case`` right now (nothing when they may not see it).
+
+    For checks inside services; it neither logs nor raises.
+    """
+    routes = Routes.for_user(user)
+    if not routes.any:
+        return NOTHING
+    annotated = (
+        _with_route_facts(cases_visible_to(user=user).filter(pk=case.pk), user=user, routes=routes)
+        .select_related("municipality")
+        .first()
+    )
+    return _disclosure_of(user=user, case=annotated) if annotated else NOTHING
+
+
 def case_get_for(*, user: Any, case_id: Any, origin: str | None = None) -> tuple[Case, Disclosure]:
     """The case with public id ``case_id`` and what ``user`` may read of it.
 
@@ -109,37 +162,18 @@ def case_get_for(*, user: Any, case_id: Any, origin: str | None = None) -> tuple
     routes = Routes.for_user(user)
     case = None
     if parsed is not None and routes.any:
-        queryset = cases_visible_to(user=user).filter(uuid=parsed)
-        if routes.participating_org_id:
-            queryset = queryset.annotate(
-                participation_groups=Subquery(
-                    Participation.objects.filter(
-                        case=OuterRef("pk"),
-                        organisation_id=routes.participating_org_id,
-                        ended_at__isnull=True,
-                    ).values("disclosure_profile__field_groups")[:1]
-                )
-            )
-        if routes.named_and_glass:
-            queryset = queryset.annotate(
-                is_named=Exists(_named_cases(user).filter(content_object_id=OuterRef("pk"))),
-                is_glass=Exists(_glass_cases(user).filter(case_id=OuterRef("pk"))),
-            )
+        queryset = _with_route_facts(
+            cases_visible_to(user=user).filter(uuid=parsed), user=user, routes=routes
+        )
         case = (
-            queryset.select_related("owner", "coordinator")
+            queryset.select_related("owner", "coordinator", "municipality")
             .annotate(data_key_uuid=F("data_key__uuid"))
             .first()
         )
     if case is None:
         _log_denied(user=user, origin=origin, object_id=str(case_id), action=AccessAction.READ_CASE)
         raise CaseNotFound("Casus niet gevonden.")
-    disclosure = case_disclosure(
-        user=user,
-        case=case,
-        participation_groups=getattr(case, "participation_groups", None),
-        named=bool(getattr(case, "is_named", False)),
-        break_glass=bool(getattr(case, "is_glass", False)),
-    )
+    disclosure = _disclosure_of(user=user, case=case)
     if not disclosure.visible:  # defence in depth: the list and the disclosure must agree
         _log_denied(user=user, origin=origin, object_id=str(case_id), action=AccessAction.READ_CASE)
         raise CaseNotFound("Casus niet gevonden.")

@@ -1,4 +1,4 @@
-"""The fictitious demo municipality "Gemeente Lindewaard" (GM9999) and its roster.
+"""The fictitious demo region: Gemeente Lindewaard (GM9999) and Gemeente Veenhoven (GM9998).
 
 No real person's data, ever: every name here is invented.
 """
@@ -15,6 +15,7 @@ from django.db import transaction
 from casework.models import Case, CaseType, PersonRole
 from casework.services import (
     PersonDetails,
+    case_escalate_to_zvh,
     case_open,
     case_person_add,
     note_add,
@@ -25,23 +26,35 @@ from permissions.constants import FieldGroup, Perm
 from permissions.constants import OrganisationType as T
 from permissions.constants import RoleSlug as R
 from permissions.models import DisclosureProfile, Organisation, User
-from permissions.services import organisation_get_or_create, roles_ensure_defaults, user_create
+from permissions.services import (
+    municipality_get_or_create,
+    organisation_get_or_create,
+    region_get_or_create,
+    roles_ensure_defaults,
+    user_create,
+)
 
 DEFAULT_DEMO_PASSWORD = "demo-demo-demo"  # noqa: S105  (documented demo password)
-MUNICIPALITY = "Gemeente Lindewaard"
+REGION = ("regio-lindewaard", "Regio Lindewaard")
+LINDEWAARD = "Gemeente Lindewaard"
+VEENHOVEN = "Gemeente Veenhoven"
+POLICE = "Politie basisteam Lindewaard"
+MUNICIPALITIES = {LINDEWAARD: ("GM9999", "Lindewaard"), VEENHOVEN: ("GM9998", "Veenhoven")}
 
-ORGANISATIONS: list[tuple[str, T]] = [
-    (MUNICIPALITY, T.GEMEENTE),
-    ("Politie basisteam Lindewaard", T.POLITIE),
-    ("Woonstichting Lindewaard", T.WONINGCORPORATIE),
-    ("GGZ Lindewaard", T.GGZ),
-    ("Jongerenwerk Lindewaard", T.JONGERENWERK),
-    ("Veilig Thuis regio Lindewaard", T.VEILIG_THUIS),
-    ("Reclassering regio Lindewaard", T.RECLASSERING),
-    ("Halt regio Lindewaard", T.HALT),
-    ("Openbaar Ministerie parket Lindewaard", T.OM),
-    ("Zorg- en Veiligheidshuis regio Lindewaard", T.ZVH),
-    ("RIEC regio Lindewaard", T.RIEC),
+# (name, type, the municipality's organisation it belongs to, or None for a regional one)
+ORGANISATIONS: list[tuple[str, T, str | None]] = [
+    (LINDEWAARD, T.GEMEENTE, LINDEWAARD),
+    (VEENHOVEN, T.GEMEENTE, VEENHOVEN),
+    (POLICE, T.POLITIE, None),  # one team for both municipalities
+    ("Woonstichting Lindewaard", T.WONINGCORPORATIE, None),  # active in both
+    ("GGZ Lindewaard", T.GGZ, None),
+    ("Jongerenwerk Lindewaard", T.JONGERENWERK, LINDEWAARD),
+    ("Veilig Thuis regio Lindewaard", T.VEILIG_THUIS, None),
+    ("Reclassering regio Lindewaard", T.RECLASSERING, None),
+    ("Halt regio Lindewaard", T.HALT, None),
+    ("Openbaar Ministerie parket Lindewaard", T.OM, None),
+    ("Zorg- en Veiligheidshuis regio Lindewaard", T.ZVH, None),
+    ("RIEC regio Lindewaard", T.RIEC, None),
 ]
 
 
@@ -56,22 +69,40 @@ class DemoUser:
 
 
 ROSTER: list[DemoUser] = [
-    DemoUser(
-        "coordinator", R.COORDINATOR, MUNICIPALITY, "Femke", "Wildschut", "Zorg en Veiligheid"
-    ),
-    DemoUser("teamlead", R.TEAM_LEAD, MUNICIPALITY, "Ruud", "Oosterbeek", "OOV"),
-    DemoUser("boa", R.BOA, MUNICIPALITY, "Yusuf", "Kampenaar", "Handhaving"),
+    DemoUser("coordinator", R.COORDINATOR, LINDEWAARD, "Femke", "Wildschut", "Zorg en Veiligheid"),
+    DemoUser("teamlead", R.TEAM_LEAD, LINDEWAARD, "Ruud", "Oosterbeek", "OOV"),
+    DemoUser("boa", R.BOA, LINDEWAARD, "Yusuf", "Kampenaar", "Handhaving"),
     DemoUser("wijkagent", R.WIJKAGENT, "Politie basisteam Lindewaard", "Ilse", "Vreeburg"),
     DemoUser("corporatie", R.PARTNER, "Woonstichting Lindewaard", "Marco", "Hooglander"),
     DemoUser("ggz", R.PARTNER, "GGZ Lindewaard", "Anouk", "Terlinden"),
     DemoUser("jongerenwerk", R.PARTNER, "Jongerenwerk Lindewaard", "Dewi", "Brakenhoff"),
-    DemoUser("privacy", R.PRIVACY_OFFICER, MUNICIPALITY, "Jolien", "Verhaegh", "FG"),
-    DemoUser("beheer", R.FUNCTIONAL_ADMIN, MUNICIPALITY, "Thijs", "Lammerding", "I&A"),
+    DemoUser("privacy", R.PRIVACY_OFFICER, LINDEWAARD, "Jolien", "Verhaegh", "FG"),
+    DemoUser("beheer", R.FUNCTIONAL_ADMIN, LINDEWAARD, "Thijs", "Lammerding", "I&A"),
+    # The second municipality of the region, and the region's Zorg- en Veiligheidshuis.
+    DemoUser(
+        "veenhoven-coordinator",
+        R.COORDINATOR,
+        VEENHOVEN,
+        "Sanne",
+        "Hoefnagel",
+        "Zorg en Veiligheid",
+    ),
+    DemoUser("veenhoven-teamlead", R.TEAM_LEAD, VEENHOVEN, "Gert", "Brandsma", "OOV"),
+    DemoUser("veenhoven-boa", R.BOA, VEENHOVEN, "Mila", "Overdijk", "Handhaving"),
+    DemoUser("veenhoven-beheer", R.FUNCTIONAL_ADMIN, VEENHOVEN, "Koen", "Ellenbroek", "I&A"),
+    DemoUser(
+        "zvh",
+        R.ZVH_PROCESREGISSEUR,
+        "Zorg- en Veiligheidshuis regio Lindewaard",
+        "Hanneke",
+        "Stoltenborg",
+    ),
 ]
 
 
 @dataclass(frozen=True)
 class DemoCase:
+    owner: str
     case_type: CaseType
     wijk: str
     buurt: str
@@ -79,26 +110,27 @@ class DemoCase:
     notes: list[tuple[FieldGroup, str]]
     partners: list[str]
     legal_basis: str = "Convenant Zorg- en Veiligheidshuis regio Lindewaard, art. 5"
+    escalate_to_zvh: bool = False
 
+
+JOHAN_BRINKERS = PersonDetails(
+    given_names="Johan",
+    surname="Brinkers",
+    birth_date=date(1971, 3, 14),
+    bsn="111222333",
+    address="Lindelaan 12, 9999 AB Lindewaard",
+    postcode="9999AB",
+    house_number="12",
+)
 
 DEMO_CASES = [
     DemoCase(
+        LINDEWAARD,
         CaseType.WOONOVERLAST,
         "WK999901",
         "BU99990102",
         persons=[
-            (
-                PersonRole.SUBJECT,
-                PersonDetails(
-                    given_names="Johan",
-                    surname="Brinkers",
-                    birth_date=date(1971, 3, 14),
-                    bsn="111222333",
-                    address="Lindelaan 12, 9999 AB Lindewaard",
-                    postcode="9999AB",
-                    house_number="12",
-                ),
-            ),
+            (PersonRole.SUBJECT, JOHAN_BRINKERS),
             (
                 PersonRole.REPORTER,
                 PersonDetails(
@@ -124,6 +156,7 @@ DEMO_CASES = [
         partners=["Woonstichting Lindewaard", "GGZ Lindewaard", "Politie basisteam Lindewaard"],
     ),
     DemoCase(
+        LINDEWAARD,
         CaseType.MULTIPROBLEM,
         "WK999903",
         "BU99990305",
@@ -155,6 +188,7 @@ DEMO_CASES = [
         ],
     ),
     DemoCase(
+        LINDEWAARD,
         CaseType.JEUGDOVERLAST,
         "WK999902",
         "BU99990201",
@@ -169,6 +203,7 @@ DEMO_CASES = [
         partners=["Jongerenwerk Lindewaard", "Politie basisteam Lindewaard"],
     ),
     DemoCase(
+        LINDEWAARD,
         CaseType.RIEC,
         "WK999908",
         "BU99990801",
@@ -182,6 +217,22 @@ DEMO_CASES = [
         ],
         partners=[],
     ),
+    # The same man is known in Veenhoven too: his case there was escalated to the ZVH.
+    DemoCase(
+        VEENHOVEN,
+        CaseType.MULTIPROBLEM,
+        "WK999801",
+        "BU99980102",
+        persons=[(PersonRole.SUBJECT, JOHAN_BRINKERS)],
+        notes=[
+            (
+                FieldGroup.CARE,
+                "Verslaving en schulden; eerder opgenomen geweest. Te zwaar voor het lokale team.",
+            ),
+        ],
+        partners=["GGZ Lindewaard", "Zorg- en Veiligheidshuis regio Lindewaard"],
+        escalate_to_zvh=True,
+    ),
 ]
 
 
@@ -191,18 +242,28 @@ def demo_password() -> str:
 
 @transaction.atomic
 def demo_seed(*, password: str | None = None) -> dict[str, int]:
-    """Create the demo organisations and roster where missing.
+    """Create the demo region, its two municipalities, organisations, roster and cases.
 
-    Idempotent: existing organisations and users are left exactly as they are (a changed
-    password is not overwritten). Returns how many rows were created.
+    Idempotent: existing rows are left exactly as they are (a changed password is not
+    overwritten). Returns how many rows were created.
     """
     roles_ensure_defaults()
     password = password or demo_password()
     created = {"organisations": 0, "users": 0}
+    region = region_get_or_create(code=REGION[0], name=REGION[1])
+    municipalities = {
+        org: municipality_get_or_create(code=code, name=name, region=region)
+        for org, (code, name) in MUNICIPALITIES.items()
+    }
     organisations: dict[str, Organisation] = {}
-    for name, org_type in ORGANISATIONS:
+    for name, org_type, municipality_of in ORGANISATIONS:
         existed = Organisation.objects.filter(name=name).exists()
-        organisations[name] = organisation_get_or_create(name=name, type=org_type)
+        organisations[name] = organisation_get_or_create(
+            name=name,
+            type=org_type,
+            municipality=municipalities[municipality_of] if municipality_of else None,
+            region=region,
+        )
         created["organisations"] += 0 if existed else 1
     for entry in ROSTER:
         if User.objects.filter(username=entry.username).exists():
@@ -224,11 +285,7 @@ def demo_seed(*, password: str | None = None) -> dict[str, int]:
 
 
 def _demo_cases(organisations: dict[str, Organisation]) -> int:
-    """A few cases that show need-to-know at work; only on a municipality without cases."""
-    gemeente = organisations[MUNICIPALITY]
-    if Case.objects.filter(owner=gemeente).exists():
-        return 0
-    coordinator = User.objects.get(username="coordinator")
+    """Cases that show need-to-know at work; each municipality's only while it has none."""
     # Designated staff for police data (domain rule): the demo coordinator and wijkagent.
     police_data = Permission.objects.get(
         content_type__app_label="permissions", codename=Perm.READ_POLICE_DATA.codename
@@ -236,9 +293,20 @@ def _demo_cases(organisations: dict[str, Organisation]) -> int:
     for username in ("coordinator", "wijkagent"):
         User.objects.get(username=username).user_permissions.add(police_data)
     wijkagent = User.objects.get(username="wijkagent")
+    coordinators = {
+        LINDEWAARD: User.objects.get(username="coordinator"),
+        VEENHOVEN: User.objects.get(username="veenhoven-coordinator"),
+    }
+    seeded = {
+        owner for owner in coordinators if Case.objects.filter(owner=organisations[owner]).exists()
+    }
+    count = 0
     for spec in DEMO_CASES:
+        if spec.owner in seeded:
+            continue
+        coordinator = coordinators[spec.owner]
         case = case_open(
-            owner=gemeente,
+            owner=organisations[spec.owner],
             case_type=spec.case_type,
             opened_by=coordinator,
             wijk=spec.wijk,
@@ -247,9 +315,6 @@ def _demo_cases(organisations: dict[str, Organisation]) -> int:
         for role, details in spec.persons:
             person, _ = person_register(details=details)
             case_person_add(case=case, person=person, role=role, actor=coordinator)
-        for group, text in spec.notes:
-            author = wijkagent if group == FieldGroup.JUSTICE else coordinator
-            note_add(case=case, author=author, field_group=group, body=text)
         for org_name in spec.partners:
             organisation = organisations[org_name]
             participation_add(
@@ -259,4 +324,13 @@ def _demo_cases(organisations: dict[str, Organisation]) -> int:
                 legal_basis=spec.legal_basis,
                 granted_by=coordinator,
             )
-    return len(DEMO_CASES)
+        for group, text in spec.notes:
+            # Police data comes from the police, where the police take part; else from the
+            # coordinator (the RIEC signal is the municipality's own).
+            police = group == FieldGroup.JUSTICE and POLICE in spec.partners
+            author = wijkagent if police else coordinator
+            note_add(case=case, author=author, field_group=group, body=text)
+        if spec.escalate_to_zvh:
+            case_escalate_to_zvh(case=case, approved_by=coordinator)
+        count += 1
+    return count

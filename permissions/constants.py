@@ -50,6 +50,7 @@ class RoleSlug(StrEnum):
     PARTNER = "partner"
     PRIVACY_OFFICER = "privacy_officer"
     FUNCTIONAL_ADMIN = "functional_admin"
+    ZVH_PROCESREGISSEUR = "zvh_procesregisseur"
 
 
 class FieldGroup(StrEnum):
@@ -126,6 +127,7 @@ class Perm(StrEnum):
     BREAK_GLASS = "permissions.break_glass"
     READ_POLICE_DATA = "permissions.read_police_data"
     VIEW_PARTICIPATING_CASES = "permissions.view_participating_cases"
+    VIEW_REGION_ESCALATIONS = "permissions.view_region_escalations"
 
     @property
     def codename(self) -> str:
@@ -147,12 +149,17 @@ PERMISSION_LABELS: dict[Perm, str] = {
     Perm.BREAK_GLASS: "Can open a confidential case by breaking the glass (logged)",
     Perm.READ_POLICE_DATA: "Designated to read police data",
     Perm.VIEW_PARTICIPATING_CASES: "Can see the cases the own organisation takes part in",
+    Perm.VIEW_REGION_ESCALATIONS: "Can see cases escalated to the ZVH from the whole region",
 }
+
+# Profiles for the running municipality's own staff; never given to a participant.
+STAFF_ONLY_PROFILES = frozenset({"regie", "teamleider"})
 
 # The disclosure profile staff get on the cases their own organisation runs.
 DEFAULT_ROLE_CASE_PROFILES: dict[RoleSlug, str] = {
     RoleSlug.COORDINATOR: "regie",
     RoleSlug.TEAM_LEAD: "teamleider",
+    RoleSlug.ZVH_PROCESREGISSEUR: "zvh",
 }
 
 DEFAULT_ROLES: dict[RoleSlug, tuple[str, list[Perm]]] = {
@@ -192,5 +199,9 @@ DEFAULT_ROLES: dict[RoleSlug, tuple[str, list[Perm]]] = {
     RoleSlug.FUNCTIONAL_ADMIN: (
         "Applicatiebeheerder",
         [Perm.CONFIGURE, Perm.LIST_ORGANISATIONS],
+    ),
+    RoleSlug.ZVH_PROCESREGISSEUR: (
+        "Procesregisseur Zorg- en Veiligheidshuis",
+        [Perm.VIEW_REGION_ESCALATIONS, Perm.VIEW_PARTICIPATING_CASES, Perm.LIST_ORGANISATIONS],
     ),
 }

@@ -1,7 +1,7 @@
 """Models of the permissions app, one module per concern."""
 
 from .access import AccessAction, AccessLog, AccessResult, DisclosureProfile, SharingRule
-from .accounts import ApiToken, Organisation, Role, User
+from .accounts import ApiToken, Municipality, Organisation, Region, Role, User
 from .keys import DataKey
 
 __all__ = [
@@ -11,7 +11,9 @@ __all__ = [
     "ApiToken",
     "DataKey",
     "DisclosureProfile",
+    "Municipality",
     "Organisation",
+    "Region",
     "Role",
     "SharingRule",
     "User",

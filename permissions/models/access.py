@@ -28,6 +28,11 @@ class DisclosureProfile(models.Model):
     slug = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
     field_groups = models.JSONField(_("field groups"), validators=[validate_field_groups])
+    for_participants = models.BooleanField(
+        _("for partner organisations"),
+        default=True,
+        help_text=_("Off for profiles only the running municipality's own staff may hold."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -49,17 +54,37 @@ class SharingRule(models.Model):
     organisation_type = models.CharField(
         _("organisation type"),
         max_length=32,
-        unique=True,
         choices=[(t.value, label) for t, label in ORGANISATION_TYPE_LABELS.items()],
     )
     disclosure_profile = models.ForeignKey(
         DisclosureProfile, on_delete=models.PROTECT, related_name="sharing_rules"
+    )
+    municipality = models.ForeignKey(
+        "permissions.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="sharing_rules",
+        null=True,
+        blank=True,
+        help_text=_("Empty: the installation's default. Set: this municipality's override."),
     )
 
     class Meta:
         verbose_name = _("sharing rule")
         verbose_name_plural = _("sharing matrix")
         ordering = ["organisation_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_type"],
+                condition=models.Q(municipality__isnull=True),
+                name="sharingrule_one_default_per_type",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation_type", "municipality"],
+                condition=models.Q(municipality__isnull=False),
+                name="sharingrule_one_override_per_type",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation_type} → {self.disclosure_profile.slug}"
@@ -86,7 +111,8 @@ class AccessLog(models.Model):
     """One accountable event (BIO2 8.15.01, NEN 7513 style). Rows are never edited.
 
     Actor details are copied as text so the row keeps saying who it was after role or
-    organisation changes. A database trigger refuses UPDATE and DELETE outside retention.
+    organisation changes. A database trigger refuses UPDATE and DELETE (on PostgreSQL and on
+    SQLite); only the retention job may delete, through the trigger's documented bypass.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -11,6 +11,44 @@ from django.utils.translation import gettext_lazy as _
 from permissions.constants import ORGANISATION_TYPE_LABELS, PERMISSION_LABELS, OrganisationType
 
 
+class Region(models.Model):
+    """A region whose municipalities share a Zorg- en Veiligheidshuis, a RIEC or a police team."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    """A gemeente. Every signal, case, meeting and rule belongs to exactly one."""
+
+    code = models.CharField(_("CBS code"), max_length=6, unique=True, help_text="GM9999")
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="municipalities",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Organisation(models.Model):
     """A municipality or partner organisation. Each has exactly one auth ``Group``.
 
@@ -25,6 +63,24 @@ class Organisation(models.Model):
         choices=[(t.value, label) for t, label in ORGANISATION_TYPE_LABELS.items()],
     )
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="organisation")
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+        help_text=_("For a municipality's own departments and purely local partners."),
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+        help_text=_("For organisations that work for every municipality of a region."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

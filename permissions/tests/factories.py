@@ -2,25 +2,51 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import factory
 
 from permissions.constants import OrganisationType, RoleSlug
-from permissions.models import Organisation, User
-from permissions.services import organisation_create, roles_ensure_defaults, user_create
+from permissions.models import Municipality, Organisation, Region, User
+from permissions.services import (
+    municipality_get_or_create,
+    organisation_create,
+    region_get_or_create,
+    roles_ensure_defaults,
+    user_create,
+)
+
+
+def region_for_tests() -> Region:
+    return region_get_or_create(code="regio-test", name="Regio Testwaard")
 
 
 class OrganisationFactory(factory.Factory):
+    """An organisation; a gemeente gets its own municipality in the test region unless given."""
+
     class Meta:
         model = Organisation
 
     name = factory.Sequence(lambda n: f"Organisatie {n}")
     type = OrganisationType.GEMEENTE
+    municipality = None
+    region = None
 
     @classmethod
     def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Organisation:
-        return organisation_create(name=str(kwargs["name"]), type=OrganisationType(kwargs["type"]))
+        org_type = OrganisationType(kwargs["type"])
+        municipality = kwargs["municipality"]
+        region = kwargs["region"]
+        if org_type == OrganisationType.GEMEENTE and municipality is None and region is None:
+            number = Municipality.objects.count() + 1
+            municipality = municipality_get_or_create(
+                code=f"GM{9000 + number:04d}", name=str(kwargs["name"]), region=region_for_tests()
+            )
+        if org_type != OrganisationType.GEMEENTE and municipality is None and region is None:
+            region = region_for_tests()
+        return organisation_create(
+            name=str(kwargs["name"]), type=org_type, municipality=municipality, region=region
+        )
 
 
 class UserFactory(factory.Factory):
@@ -43,3 +69,13 @@ class UserFactory(factory.Factory):
             role=RoleSlug(kwargs["role"]),
             is_demo=bool(kwargs["is_demo"]),
         )
+
+
+def make_organisation(**fields: Any) -> Organisation:
+    """``OrganisationFactory(...)``, typed for the type checker."""
+    return cast(Organisation, OrganisationFactory(**fields))
+
+
+def make_user(**fields: Any) -> User:
+    """``UserFactory(...)``, typed for the type checker."""
+    return cast(User, UserFactory(**fields))
