@@ -14,7 +14,7 @@ class ParticipantForm(forms.Form):
     )
     disclosure_profile = forms.ModelChoiceField(
         label=_("Disclosure profile"),
-        queryset=DisclosureProfile.objects.order_by("name"),
+        queryset=DisclosureProfile.objects.filter(for_participants=True).order_by("name"),
         to_field_name="slug",
         required=False,
         help_text=_("Empty: the sharing matrix's profile for this organisation's type."),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from notifications.services import notify_by_email
-from permissions.constants import FieldGroup, Perm, RoleSlug
+from permissions.constants import FieldGroup, RoleSlug
 from permissions.crypto import blind_index, data_key_create
 from permissions.identifiers import address_key, bsn_normalise, name_birth_date_key
 from permissions.models import (
@@ -41,8 +41,8 @@ from .models import (
     PersonRole,
     ReferenceCounter,
 )
-from .policies import VIEW_CASE_CODENAME, can_break_glass
-from .selectors import CaseNotFound, parse_uuid
+from .policies import VIEW_CASE_CODENAME, can_be_named, can_break_glass
+from .selectors import CaseNotFound, case_disclosure_for, parse_uuid
 
 VIEW_CASE = f"casework.{VIEW_CASE_CODENAME}"
 
@@ -112,9 +112,14 @@ def case_open(
     RIEC cases are at the highest confidentiality from the first minute, and their
     coordinator is named on them (the only way a coordinator sees such a case).
     """
+    if owner.municipality_id is None:
+        raise CaseworkError(
+            _("%(org)s belongs to no municipality and cannot run cases.") % {"org": owner.name}
+        )
     if case_type == CaseType.RIEC:
         confidentiality = Confidentiality.HIGHEST
     case = Case.objects.create(
+        municipality_id=owner.municipality_id,
         reference=reference_next(prefix="C"),
         case_type=case_type,
         state=INITIAL_STATES[case_type],
@@ -147,8 +152,10 @@ class PersonDetails:
 def person_register(*, details: PersonDetails) -> tuple[Person, bool]:
     """The person these details describe: found by blind index, or created.
 
-    Matching is by exact BSN, then by surname + birth date; nothing is decrypted. Returns
-    (person, created). Raises InvalidIdentifier (with a Dutch message) for a bad BSN.
+    Matching is by exact BSN, then by surname + birth date; nothing is decrypted. A match on
+    surname + birth date never joins two people whose BSNs differ. Details the found person
+    lacks (a BSN, an address, given names) are filled in; nothing known is overwritten.
+    Returns (person, created). Raises InvalidIdentifier (Dutch message) for a bad BSN.
     """
     bsn = bsn_normalise(details.bsn) if details.bsn else ""
     bsn_index = blind_index(kind="bsn", value=bsn) if bsn else None
@@ -160,13 +167,6 @@ def person_register(*, details: PersonDetails) -> tuple[Person, bool]:
         if details.surname and details.birth_date
         else None
     )
-    existing = None
-    if bsn_index is not None:
-        existing = Person.objects.filter(bsn_index=bsn_index).order_by("id").first()
-    if existing is None and name_index is not None:
-        existing = Person.objects.filter(name_birth_date_index=name_index).order_by("id").first()
-    if existing is not None:
-        return existing, False
     address_index = (
         blind_index(
             kind="address",
@@ -179,6 +179,24 @@ def person_register(*, details: PersonDetails) -> tuple[Person, bool]:
         if details.postcode and details.house_number
         else None
     )
+    existing = None
+    if bsn_index is not None:
+        existing = Person.objects.filter(bsn_index=bsn_index).order_by("id").first()
+    if existing is None and name_index is not None:
+        candidates = Person.objects.filter(name_birth_date_index=name_index)
+        if bsn_index is not None:
+            candidates = candidates.filter(bsn_index__isnull=True)
+        existing = candidates.order_by("id").first()
+    if existing is not None:
+        _person_fill_in(
+            person=existing,
+            details=details,
+            bsn=bsn,
+            bsn_index=bsn_index,
+            name_index=name_index,
+            address_index=address_index,
+        )
+        return existing, False
     person = Person(
         data_key=data_key_create(purpose="person"),
         given_names=details.given_names or None,
@@ -192,6 +210,39 @@ def person_register(*, details: PersonDetails) -> tuple[Person, bool]:
     )
     person.save()
     return person, True
+
+
+def _person_fill_in(
+    *,
+    person: Person,
+    details: PersonDetails,
+    bsn: str,
+    bsn_index: bytes | None,
+    name_index: bytes | None,
+    address_index: bytes | None,
+) -> None:
+    # Which columns are empty is read from the raw row: nothing needs decrypting for that.
+    raw = (
+        Person.objects.filter(pk=person.pk)
+        .values("bsn", "surname", "given_names", "birth_date", "address")
+        .get()
+    )
+    changed: list[str] = []
+    if bsn and raw["bsn"] is None:
+        person.bsn, person.bsn_index = bsn, bsn_index
+        changed += ["bsn", "bsn_index"]
+    if details.surname and details.birth_date and raw["surname"] is None:
+        person.surname, person.birth_date = details.surname, details.birth_date
+        person.name_birth_date_index = name_index
+        changed += ["surname", "birth_date", "name_birth_date_index"]
+    if details.given_names and raw["given_names"] is None:
+        person.given_names = details.given_names
+        changed.append("given_names")
+    if details.address and raw["address"] is None:
+        person.address, person.address_index = details.address, address_index
+        changed += ["address", "address_index"]
+    if changed:
+        person.save(update_fields=changed)
 
 
 @transaction.atomic
@@ -220,6 +271,13 @@ def note_add(
         raise CaseworkError(_("A note needs text."), field="body")
     if author.organisation is None:
         raise CaseworkError(_("Only members of an organisation can write notes."))
+    if field_group == FieldGroup.BSN:
+        raise CaseworkError(_("Notes are not kept in the BSN group."), field="field_group")
+    if not case_disclosure_for(user=author, case=case).allows(field_group):
+        # Nobody writes into a group (or a case) they may not read.
+        raise CaseworkError(
+            _("You cannot write notes in this group of this case."), field="field_group"
+        )
     note = Note(
         case=case,
         field_group=field_group.value,
@@ -267,6 +325,12 @@ def participation_add(
         )
     if not organisation.is_active:
         raise CaseworkError(_("This organisation is not active."), field="organisation")
+    if not disclosure_profile.for_participants:
+        raise CaseworkError(
+            _("The profile %(profile)s is for the municipality's own staff, not for partners.")
+            % {"profile": disclosure_profile.name},
+            field="disclosure_profile",
+        )
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if Participation.objects.filter(
         case=locked, organisation=organisation, ended_at__isnull=True
@@ -322,7 +386,15 @@ def participation_end(
 
 @transaction.atomic
 def case_name_user(*, case: Case, user: User, named_by: User, origin: str | None = None) -> None:
-    """Name ``user`` on ``case`` (guardian per-case grant): how confidential cases are seen."""
+    """Name ``user`` on ``case`` (guardian per-case grant): how confidential cases are seen.
+
+    Raises CaseworkError unless ``user`` coordinates cases in the case's own municipality.
+    """
+    if not can_be_named(user=user, case=case):
+        raise CaseworkError(
+            _("Only coordinators of the case's own municipality can be named on it."),
+            field="user",
+        )
     assign_perm(VIEW_CASE, user, case)
     _log_change(actor=named_by, origin=origin, case=case, what="user_named", user=user.username)
 
@@ -386,7 +458,9 @@ def _break_glass_grant(*, user: User, case: Case, reason: str, origin: str | Non
         ],
     )
     team_leads = User.objects.filter(
-        organisation_id=case.owner_id, role__slug=RoleSlug.TEAM_LEAD, is_active=True
+        organisation__municipality_id=case.municipality_id,
+        role__slug=RoleSlug.TEAM_LEAD,
+        is_active=True,
     ).exclude(email="")
     notify_by_email(
         recipients=[u.email for u in team_leads],
@@ -400,5 +474,15 @@ def _break_glass_grant(*, user: User, case: Case, reason: str, origin: str | Non
     return glass
 
 
-def user_can_be_named(*, user: User) -> bool:
-    return bool(user.is_active and user.has_perm(Perm.COORDINATE_CASES.value))
+@transaction.atomic
+def case_escalate_to_zvh(*, case: Case, approved_by: User, origin: str | None = None) -> Case:
+    """Mark ``case`` as escalated to the region's Zorg- en Veiligheidshuis (opschaling).
+
+    From then on the ZVH's procesregisseur sees it. Escalating twice is a no-op.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.escalated_to_zvh_at is None:
+        locked.escalated_to_zvh_at = timezone.now()
+        locked.save(update_fields=["escalated_to_zvh_at", "updated_at"])
+        _log_change(actor=approved_by, origin=origin, case=locked, what="escalated_to_zvh")
+    return locked

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from permissions.origin import request_origin
 from permissions.selectors import disclosure_profile_default_for
 
 from .forms import ParticipantForm, ReasonForm
@@ -22,10 +23,6 @@ from .selectors import case_file_get_for, case_get_for, cases_visible_to, parse_
 from .services import CaseworkError, case_break_glass, participation_add, participation_end
 
 PAGE = 50
-
-
-def _origin(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 @login_required
@@ -54,7 +51,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
     """The case file, showing only the field groups the viewer may read."""
-    file = case_file_get_for(user=request.user, case_id=case_id, origin=_origin(request))
+    file = case_file_get_for(user=request.user, case_id=case_id, origin=request_origin(request))
     context = {
         "file": file,
         "case": file.case,
@@ -71,14 +68,16 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def participant_add(request: HttpRequest, case_id: str) -> HttpResponse:
-    case, disclosure = case_get_for(user=request.user, case_id=case_id, origin=_origin(request))
+    case, disclosure = case_get_for(
+        user=request.user, case_id=case_id, origin=request_origin(request)
+    )
     if not can_manage_participants(disclosure=disclosure):
         raise PermissionDenied
     form = ParticipantForm(request.POST, owner_id=case.owner_id)
     if form.is_valid():
         organisation = form.cleaned_data["organisation"]
         profile = form.cleaned_data["disclosure_profile"] or disclosure_profile_default_for(
-            organisation=organisation
+            organisation=organisation, municipality_id=case.municipality_id
         )
         try:
             if profile is None:
@@ -89,7 +88,7 @@ def participant_add(request: HttpRequest, case_id: str) -> HttpResponse:
                 disclosure_profile=profile,
                 legal_basis=form.cleaned_data["legal_basis"],
                 granted_by=request.user,  # type: ignore[arg-type]
-                origin=_origin(request),
+                origin=request_origin(request),
             )
         except CaseworkError as error:
             messages.error(request, error.message)
@@ -107,7 +106,9 @@ def participant_add(request: HttpRequest, case_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def participant_end(request: HttpRequest, case_id: str, participation_id: str) -> HttpResponse:
-    case, disclosure = case_get_for(user=request.user, case_id=case_id, origin=_origin(request))
+    case, disclosure = case_get_for(
+        user=request.user, case_id=case_id, origin=request_origin(request)
+    )
     if not can_manage_participants(disclosure=disclosure):
         raise PermissionDenied
     parsed = parse_uuid(participation_id)
@@ -123,7 +124,7 @@ def participant_end(request: HttpRequest, case_id: str, participation_id: str) -
             participation=participation,
             ended_by=request.user,  # type: ignore[arg-type]
             reason=request.POST.get("reason", "")[:2000],
-            origin=_origin(request),
+            origin=request_origin(request),
         )
         messages.success(
             request,
@@ -143,7 +144,7 @@ def break_glass(request: HttpRequest, case_id: str) -> HttpResponse:
                 user=request.user,  # type: ignore[arg-type]
                 case_id=case_id,
                 reason=form.cleaned_data["reason"],
-                origin=_origin(request),
+                origin=request_origin(request),
             )
         except CaseworkError as error:
             form.add_error("reason", error.message)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from .models import Heartbeat
+
+logger = logging.getLogger("ketenregie.notifications")
 
 BEAT = "beat"
 
@@ -32,6 +36,11 @@ def notify_by_email(*, recipients: list[str], subject: str, body: str) -> None:
         return
 
     def send() -> None:
-        send_mail(subject, body, None, recipients, fail_silently=False)
+        # The change it reports has committed; a mail server that is down must not turn that
+        # into an error for the person who made the change. The failure is logged instead.
+        try:
+            send_mail(subject, body, None, recipients, fail_silently=False)
+        except Exception:
+            logger.exception("notifications: could not send %r", subject)
 
     transaction.on_commit(send)

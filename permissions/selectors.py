@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from .models import AccessLog, DisclosureProfile, Organisation, SharingRule
 
@@ -23,11 +23,18 @@ def disclosure_profile_get(*, slug: str) -> DisclosureProfile | None:
     return DisclosureProfile.objects.filter(slug=slug).first()
 
 
-def disclosure_profile_default_for(*, organisation: Organisation) -> DisclosureProfile | None:
-    """The sharing matrix's profile for this organisation's type."""
+def disclosure_profile_default_for(
+    *, organisation: Organisation, municipality_id: int | None
+) -> DisclosureProfile | None:
+    """The sharing matrix's profile for this organisation's type in that municipality.
+
+    A municipality's override wins over the installation default.
+    """
     rule = (
         SharingRule.objects.select_related("disclosure_profile")
         .filter(organisation_type=organisation.type)
+        .filter(Q(municipality_id=municipality_id) | Q(municipality__isnull=True))
+        .order_by(F("municipality_id").asc(nulls_last=True))
         .first()
     )
     return rule.disclosure_profile if rule else None

@@ -18,6 +18,7 @@ from .constants import (
     DEFAULT_DISCLOSURE_PROFILES,
     DEFAULT_ROLE_CASE_PROFILES,
     DEFAULT_ROLES,
+    STAFF_ONLY_PROFILES,
     FieldGroup,
     OrganisationType,
     RoleSlug,
@@ -26,7 +27,9 @@ from .models import (
     AccessLog,
     ApiToken,
     DisclosureProfile,
+    Municipality,
     Organisation,
+    Region,
     Role,
     SharingRule,
     User,
@@ -45,9 +48,16 @@ def disclosure_defaults_ensure() -> None:
     for slug, (name, groups) in DEFAULT_DISCLOSURE_PROFILES.items():
         if slug not in profiles:
             profiles[slug] = DisclosureProfile.objects.create(
-                slug=slug, name=name, field_groups=[g.value for g in groups]
+                slug=slug,
+                name=name,
+                field_groups=[g.value for g in groups],
+                for_participants=slug not in STAFF_ONLY_PROFILES,
             )
-    existing = set(SharingRule.objects.values_list("organisation_type", flat=True))
+    existing = set(
+        SharingRule.objects.filter(municipality__isnull=True).values_list(
+            "organisation_type", flat=True
+        )
+    )
     for org_type in OrganisationType:
         if org_type.value not in existing and org_type.value in profiles:
             SharingRule.objects.create(
@@ -85,22 +95,62 @@ def roles_ensure_defaults() -> list[Role]:
 
 
 @transaction.atomic
-def organisation_create(*, name: str, type: OrganisationType) -> Organisation:
-    """Create an organisation together with its own auth group."""
+def organisation_create(
+    *,
+    name: str,
+    type: OrganisationType,
+    municipality: Municipality | None = None,
+    region: Region | None = None,
+) -> Organisation:
+    """Create an organisation together with its own auth group.
+
+    A municipality's own organisation (type gemeente) names its municipality; regional
+    organisations, and a werkorganisatie that serves several municipalities, name their
+    region instead.
+    """
+    if type == OrganisationType.GEMEENTE and municipality is None and region is None:
+        raise ValueError("A gemeente organisation belongs to a municipality or a region")
     group = Group.objects.create(name=f"org:{name}"[:150])
-    return Organisation.objects.create(name=name, type=type.value, group=group)
+    return Organisation.objects.create(
+        name=name,
+        type=type.value,
+        group=group,
+        municipality=municipality,
+        region=region or (municipality.region if municipality else None),
+    )
 
 
 @transaction.atomic
-def organisation_get_or_create(*, name: str, type: OrganisationType) -> Organisation:
+def organisation_get_or_create(
+    *,
+    name: str,
+    type: OrganisationType,
+    municipality: Municipality | None = None,
+    region: Region | None = None,
+) -> Organisation:
     """Return the organisation with this name, creating it (and its group) if absent."""
     existing = Organisation.objects.filter(name=name).first()
     if existing is not None:
         return existing
-    return organisation_create(name=name, type=type)
+    return organisation_create(name=name, type=type, municipality=municipality, region=region)
 
 
-def _sync_groups(user: User) -> None:
+@transaction.atomic
+def municipality_get_or_create(*, code: str, name: str, region: Region | None) -> Municipality:
+    """The municipality with this CBS code, created if absent (existing ones are kept as is)."""
+    municipality, _ = Municipality.objects.get_or_create(
+        code=code, defaults={"name": name, "region": region}
+    )
+    return municipality
+
+
+@transaction.atomic
+def region_get_or_create(*, code: str, name: str) -> Region:
+    region, _ = Region.objects.get_or_create(code=code, defaults={"name": name})
+    return region
+
+
+def user_sync_groups(*, user: User) -> None:
     """A user's groups are exactly their organisation's group and their role's group."""
     groups = []
     if user.organisation_id:
@@ -140,7 +190,7 @@ def user_create(
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    _sync_groups(user)
+    user_sync_groups(user=user)
     return user
 
 
@@ -149,7 +199,7 @@ def user_set_role(*, user: User, role: RoleSlug) -> User:
     """Change a user's role; their global permissions follow."""
     user.role = Role.objects.get(slug=role.value)
     user.save(update_fields=["role"])
-    _sync_groups(user)
+    user_sync_groups(user=user)
     return user
 
 
@@ -263,21 +313,25 @@ def sharing_rule_set(
     organisation_type: OrganisationType,
     disclosure_profile: DisclosureProfile,
     actor: User,
+    municipality: Municipality | None = None,
     origin: str | None = None,
 ) -> SharingRule:
     """Point the sharing matrix's row for ``organisation_type`` at ``disclosure_profile``.
 
+    With ``municipality``: that municipality's override; without: the installation default.
     Logged with before and after. Existing participations keep the profile they were given.
     """
     rule = (
         SharingRule.objects.select_for_update()
-        .filter(organisation_type=organisation_type.value)
+        .filter(organisation_type=organisation_type.value, municipality=municipality)
         .first()
     )
     before = rule.disclosure_profile.slug if rule else None
     if rule is None:
         rule = SharingRule.objects.create(
-            organisation_type=organisation_type.value, disclosure_profile=disclosure_profile
+            organisation_type=organisation_type.value,
+            disclosure_profile=disclosure_profile,
+            municipality=municipality,
         )
     elif rule.disclosure_profile_id != disclosure_profile.pk:
         rule.disclosure_profile = disclosure_profile
@@ -288,11 +342,45 @@ def sharing_rule_set(
         actor=actor,
         origin=origin,
         object_type="sharing_rule",
-        object_id=organisation_type.value,
+        object_id=_rule_id(organisation_type, municipality),
         before=before,
         after=disclosure_profile.slug,
     )
     return rule
+
+
+def _rule_id(organisation_type: OrganisationType, municipality: Municipality | None) -> str:
+    if municipality is None:
+        return organisation_type.value
+    return f"{municipality.code}:{organisation_type.value}"
+
+
+@transaction.atomic
+def sharing_rule_clear(
+    *,
+    organisation_type: OrganisationType,
+    municipality: Municipality,
+    actor: User,
+    origin: str | None = None,
+) -> None:
+    """Remove a municipality's override: the installation default applies again. Logged."""
+    rule = (
+        SharingRule.objects.select_for_update()
+        .filter(organisation_type=organisation_type.value, municipality=municipality)
+        .first()
+    )
+    if rule is None:
+        return
+    before = rule.disclosure_profile.slug
+    rule.delete()
+    _configuration_logged(
+        actor=actor,
+        origin=origin,
+        object_type="sharing_rule",
+        object_id=_rule_id(organisation_type, municipality),
+        before=before,
+        after=None,
+    )
 
 
 @transaction.atomic

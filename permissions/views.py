@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,13 +35,22 @@ from .constants import (
     Perm,
 )
 from .forms import SignInForm, TokenForm
-from .models import AccessAction, AccessLog, DisclosureProfile, SharingRule, User
+from .models import (
+    AccessAction,
+    AccessLog,
+    DisclosureProfile,
+    Municipality,
+    SharingRule,
+    User,
+)
+from .origin import request_origin
 from .policies import has_perm, is_fully_signed_in
 from .selectors import access_log_for_actor, access_log_for_person
 from .services import (
     AccessEvent,
     access_log_record,
     disclosure_profile_set_groups,
+    sharing_rule_clear,
     sharing_rule_set,
 )
 
@@ -168,7 +178,7 @@ def _log_log_read(
 ) -> None:
     access_log_record(
         actor=request.user,  # type: ignore[arg-type]
-        origin=request.META.get("REMOTE_ADDR"),
+        origin=request_origin(request),
         events=[
             AccessEvent(
                 action=AccessAction.READ_ACCESS_LOG,
@@ -180,53 +190,109 @@ def _log_log_read(
     )
 
 
+def _configuration_scope(user: User) -> tuple[Municipality | None, bool]:
+    """(the user's municipality, whether they configure the whole installation).
+
+    With several municipalities in one installation, a municipality's functional admin
+    changes only that municipality's overrides; the shared profiles and defaults belong to
+    admins without a municipality (or to the one municipality of a single-town install).
+    """
+    organisation = user.organisation
+    municipality = organisation.municipality if organisation else None
+    installation_wide = municipality is None or Municipality.objects.count() <= 1
+    return municipality, installation_wide
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def sharing_matrix_page(request: HttpRequest) -> HttpResponse:
     """The sharing matrix: the functional admin changes it, the privacy officer reviews it."""
-    may_change = has_perm(request.user, Perm.CONFIGURE)
-    if not (may_change or has_perm(request.user, Perm.VIEW_ACCESS_LOG)):
+    user = cast(User, request.user)
+    may_change = has_perm(user, Perm.CONFIGURE)
+    if not (may_change or has_perm(user, Perm.VIEW_ACCESS_LOG)):
         raise PermissionDenied
+    municipality, installation_wide = _configuration_scope(user)
     profiles = list(DisclosureProfile.objects.order_by("slug"))
-    by_slug = {p.slug: p for p in profiles}
     if request.method == "POST":
         if not may_change:
             raise PermissionDenied
-        actor = cast(User, request.user)
-        origin = request.META.get("REMOTE_ADDR")
-        for org_type in OrganisationType:
-            chosen = by_slug.get(request.POST.get(f"rule-{org_type.value}", ""))
-            if chosen is not None:
-                sharing_rule_set(
-                    organisation_type=org_type,
-                    disclosure_profile=chosen,
-                    actor=actor,
-                    origin=origin,
-                )
-        # Only rows the form carried: an unchecked row sends no boxes, so the form names its
-        # rows explicitly and a partial post cannot reset the profiles it did not show.
-        shown = set(request.POST.getlist("profile-rows"))
-        for profile in (p for p in profiles if p.slug in shown):
-            groups = [
-                FieldGroup(g)
-                for g in request.POST.getlist(f"profile-{profile.slug}")
-                if g in {v.value for v in FieldGroup}
-            ]
-            disclosure_profile_set_groups(
-                profile=profile, field_groups=groups, actor=actor, origin=origin
-            )
+        if installation_wide:
+            _save_installation_matrix(request, user=user, profiles=profiles)
+        elif municipality is not None:
+            _save_overrides(request, user=user, municipality=municipality, profiles=profiles)
         messages.success(request, _("The sharing matrix is saved. Changes are logged."))
         return redirect("permissions:sharing_matrix")
-    rules = {
-        r.organisation_type: r.disclosure_profile.slug
-        for r in SharingRule.objects.select_related("disclosure_profile")
-    }
+    defaults: dict[str, DisclosureProfile] = {}
+    overrides: dict[str, DisclosureProfile] = {}
+    for rule in SharingRule.objects.select_related("disclosure_profile").filter(
+        Q(municipality__isnull=True) | Q(municipality=municipality)
+    ):
+        target = defaults if rule.municipality_id is None else overrides
+        target[rule.organisation_type] = rule.disclosure_profile
     context = {
         "may_change": may_change,
+        "installation_wide": installation_wide,
+        "municipality": municipality,
         "org_types": [
-            (t.value, ORGANISATION_TYPE_LABELS[t], rules.get(t.value)) for t in OrganisationType
+            (t.value, ORGANISATION_TYPE_LABELS[t], defaults.get(t.value), overrides.get(t.value))
+            for t in OrganisationType
         ],
         "profiles": profiles,
         "groups": [(g.value, FIELD_GROUP_LABELS[g]) for g in FieldGroup],
     }
     return render(request, "permissions/sharing_matrix.html", context)
+
+
+def _save_installation_matrix(
+    request: HttpRequest, *, user: User, profiles: list[DisclosureProfile]
+) -> None:
+    by_slug = {p.slug: p for p in profiles}
+    origin = request_origin(request)
+    for org_type in OrganisationType:
+        chosen = by_slug.get(request.POST.get(f"rule-{org_type.value}", ""))
+        if chosen is not None:
+            sharing_rule_set(
+                organisation_type=org_type, disclosure_profile=chosen, actor=user, origin=origin
+            )
+    # Only rows the form carried: an unchecked row sends no boxes, so the form names its
+    # rows explicitly and a partial post cannot reset the profiles it did not show.
+    shown = set(request.POST.getlist("profile-rows"))
+    known = {v.value for v in FieldGroup}
+    for profile in (p for p in profiles if p.slug in shown):
+        groups = [
+            FieldGroup(g) for g in request.POST.getlist(f"profile-{profile.slug}") if g in known
+        ]
+        disclosure_profile_set_groups(
+            profile=profile, field_groups=groups, actor=user, origin=origin
+        )
+
+
+def _save_overrides(
+    request: HttpRequest,
+    *,
+    user: User,
+    municipality: Municipality,
+    profiles: list[DisclosureProfile],
+) -> None:
+    if request.POST.getlist("profile-rows"):
+        # Profiles are shared by every municipality of the installation.
+        raise PermissionDenied
+    by_slug = {p.slug: p for p in profiles}
+    origin = request_origin(request)
+    for org_type in OrganisationType:
+        field_name = f"rule-{org_type.value}"
+        if field_name not in request.POST:
+            continue
+        value = request.POST[field_name]
+        if value == "":
+            sharing_rule_clear(
+                organisation_type=org_type, municipality=municipality, actor=user, origin=origin
+            )
+        elif value in by_slug:
+            sharing_rule_set(
+                organisation_type=org_type,
+                disclosure_profile=by_slug[value],
+                municipality=municipality,
+                actor=user,
+                origin=origin,
+            )

@@ -144,3 +144,25 @@ def test_keys_never_appear_in_a_settings_dump():
     shown = repr(settings.KETENREGIE_KEYS)
     assert settings.KETENREGIE_KEYS.signing not in shown
     assert repr(settings.KETENREGIE_KEYS.field_kek) not in shown
+
+
+def test_embedded_access_log_refuses_update_and_delete(tmp_path):
+    import sqlite3
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KETENREGIE_", "DJANGO_"))}
+    env.pop("DATABASE_URL", None)
+    env["KETENREGIE_VAR_DIR"] = str(tmp_path / "var")
+    assert manage(env, "migrate", "--noinput", "-v0").returncode == 0
+    with sqlite3.connect(tmp_path / "var" / "ketenregie.sqlite3") as db:
+        db.execute(
+            "INSERT INTO permissions_accesslog (uuid, at, action, result, object_type, object_id,"
+            " field_groups, reason, actor_username, actor_role, actor_organisation, detail)"
+            " VALUES ('0f0e0d0c0b0a09080706050403020100', '2026-01-01', 'read_case', 'ok',"
+            " 'case', 'x', '[]', '', '', '', '', '{}')"
+        )
+        for statement in (
+            "UPDATE permissions_accesslog SET reason = 'x'",
+            "DELETE FROM permissions_accesslog",
+        ):
+            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                db.execute(statement)

@@ -21,6 +21,7 @@ from casework.services import (
     participation_end,
 )
 from config.api import CursorPagination
+from permissions.origin import request_origin
 from permissions.selectors import disclosure_profile_default_for
 
 from .serializers import (
@@ -31,10 +32,6 @@ from .serializers import (
     ParticipationSerializer,
     case_file_data,
 )
-
-
-def origin_of(request: Request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 def raise_as_validation(error: CaseworkError) -> None:
@@ -80,7 +77,7 @@ class CaseDetailView(APIView):
 
     @extend_schema(responses=inline_serializer("CaseFile", {"id": serializers.UUIDField()}))
     def get(self, request: Request, case_id: str) -> Response:
-        file = case_file_get_for(user=request.user, case_id=case_id, origin=origin_of(request))
+        file = case_file_get_for(user=request.user, case_id=case_id, origin=request_origin(request))
         return Response(case_file_data(file))
 
 
@@ -90,7 +87,7 @@ class ParticipantsView(APIView):
     @extend_schema(responses=ParticipationSerializer(many=True))
     def get(self, request: Request, case_id: str) -> Response:
         case, disclosure = case_get_for(
-            user=request.user, case_id=case_id, origin=origin_of(request)
+            user=request.user, case_id=case_id, origin=request_origin(request)
         )
         if not can_manage_participants(disclosure=disclosure):
             raise exceptions.PermissionDenied("Alleen de regievoerder beheert deelnemers.")
@@ -104,7 +101,7 @@ class ParticipantsView(APIView):
     @extend_schema(request=ParticipationCreateSerializer, responses=ParticipationSerializer)
     def post(self, request: Request, case_id: str) -> Response:
         case, disclosure = case_get_for(
-            user=request.user, case_id=case_id, origin=origin_of(request)
+            user=request.user, case_id=case_id, origin=request_origin(request)
         )
         if not can_manage_participants(disclosure=disclosure):
             raise exceptions.PermissionDenied("Alleen de regievoerder beheert deelnemers.")
@@ -112,7 +109,7 @@ class ParticipantsView(APIView):
         body.is_valid(raise_exception=True)
         organisation = body.validated_data["organisation"]
         profile = body.validated_data.get("disclosure_profile") or disclosure_profile_default_for(
-            organisation=organisation
+            organisation=organisation, municipality_id=case.municipality_id
         )
         if profile is None:
             raise exceptions.ValidationError(
@@ -125,7 +122,7 @@ class ParticipantsView(APIView):
                 disclosure_profile=profile,
                 legal_basis=body.validated_data["legal_basis"],
                 granted_by=request.user,  # type: ignore[arg-type]
-                origin=origin_of(request),
+                origin=request_origin(request),
             )
         except CaseworkError as error:
             raise_as_validation(error)
@@ -138,7 +135,7 @@ class ParticipantDetailView(APIView):
     @extend_schema(request=ParticipationEndSerializer, responses={204: None})
     def delete(self, request: Request, case_id: str, participation_id: str) -> Response:
         case, disclosure = case_get_for(
-            user=request.user, case_id=case_id, origin=origin_of(request)
+            user=request.user, case_id=case_id, origin=request_origin(request)
         )
         if not can_manage_participants(disclosure=disclosure):
             raise exceptions.PermissionDenied("Alleen de regievoerder beheert deelnemers.")
@@ -157,7 +154,7 @@ class ParticipantDetailView(APIView):
             participation=participation,
             ended_by=request.user,  # type: ignore[arg-type]
             reason=body.validated_data.get("reason", ""),
-            origin=origin_of(request),
+            origin=request_origin(request),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -174,7 +171,7 @@ class BreakGlassView(APIView):
                 user=request.user,  # type: ignore[arg-type]
                 case_id=case_id,
                 reason=body.validated_data["reason"],
-                origin=origin_of(request),
+                origin=request_origin(request),
             )
         except CaseworkError as error:
             raise_as_validation(error)

@@ -47,7 +47,6 @@ def make_case(
     case_type: CaseType = CaseType.WOONOVERLAST,
     confidentiality: Confidentiality = Confidentiality.NORMAL,
     with_content: bool = True,
-    police_author: User | None = None,
 ) -> Case:
     case = case_open(
         owner=owner,
@@ -63,8 +62,7 @@ def make_case(
         case_person_add(case=case, person=subject, role=PersonRole.SUBJECT, actor=coordinator)
         case_person_add(case=case, person=reporter, role=PersonRole.REPORTER, actor=coordinator)
         for group, text in NOTE_TEXT.items():
-            author = police_author if group == FieldGroup.JUSTICE and police_author else coordinator
-            note_add(case=case, author=author, field_group=FieldGroup(group), body=text)
+            note_add(case=case, author=coordinator, field_group=FieldGroup(group), body=text)
     return case
 
 

@@ -96,10 +96,14 @@ def test_access_log_per_user(orgs, actors, token_client):
 
 
 def test_police_data_goes_only_to_designated_staff(orgs, actors, token_client):
-    case = make_case(
-        owner=orgs["gemeente"], coordinator=actors["coordinator"], police_author=actors["wijkagent"]
-    )
+    case = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"], with_content=False)
     invite(case, orgs["politie"], actors["coordinator"])
+    note_add(
+        case=case,
+        author=actors["wijkagent"],
+        field_group=FieldGroup.JUSTICE,
+        body=NOTE_TEXT["justice"],
+    )
     path = f"/api/v1/cases/{case.uuid}/"
     assert token_client(actors["wijkagent"]).get(path).json()["notes"]["justice"] == []
     assert token_client(actors["coordinator"]).get(path).json()["notes"]["justice"] == []

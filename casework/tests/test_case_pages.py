@@ -7,7 +7,9 @@ import re
 import pytest
 from django.test import Client
 
+from permissions.constants import OrganisationType, RoleSlug
 from permissions.models import AccessLog
+from permissions.tests.factories import OrganisationFactory, UserFactory
 
 from .factories import NOTE_TEXT, SUBJECT, invite, make_case
 
@@ -106,8 +108,19 @@ def test_partner_cannot_manage_participants_on_the_page(orgs, actors):
     assert case.participations.count() == 1
 
 
-def test_sharing_matrix_is_changed_by_the_functional_admin_and_logged(orgs, actors):
-    client = signed_in(actors["beheer"])
+def test_sharing_matrix_is_changed_by_the_installation_admin_and_logged(orgs, actors):
+    # A werkorganisatie serving the region's municipalities configures the installation.
+    werkorganisatie = OrganisationFactory(
+        name="Werkorganisatie Testwaard",
+        type=OrganisationType.GEMEENTE,
+        region=orgs["gemeente"].region,
+    )
+    admin = UserFactory(
+        username="installatiebeheer",
+        organisation=werkorganisatie,
+        role=RoleSlug.FUNCTIONAL_ADMIN,
+    )
+    client = signed_in(admin)
     page = client.get("/configuratie/deelmatrix/")
     assert page.status_code == 200
     response = client.post(
@@ -154,3 +167,11 @@ def test_privacy_officer_page_lists_who_saw_a_person(orgs, actors):
     )
     assert "ggz (partner, GGZ Testwaard)" in html
     assert signed_in(actors["coordinator"]).get("/privacy/toegangslog/").status_code == 403
+
+
+def test_municipal_admin_sets_only_an_override_for_the_own_municipality(orgs, actors):
+    client = signed_in(actors["beheer"])
+    assert client.post("/configuratie/deelmatrix/", {"rule-ggz": "zvh"}).status_code == 302
+    entry = AccessLog.objects.get(action="configure")
+    assert entry.object_id == f"{orgs['gemeente'].municipality.code}:ggz"
+    assert entry.detail == {"before": None, "after": "zvh"}

@@ -175,6 +175,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Proxies in front of the application that append to X-Forwarded-For (for the access log's
+# origin address). 0: use the connection's address.
+KETENREGIE_TRUSTED_PROXIES = int(os.environ.get("KETENREGIE_TRUSTED_PROXIES", 0))
+
 # Requests: bodies above this answer 413, never a 500.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200

@@ -55,6 +55,7 @@ class AccessLogSerializer(serializers.ModelSerializer[AccessLog]):
             "reason",
             "origin",
             "actor",
+            "detail",
         ]
 
     def get_actor(self, entry: AccessLog) -> dict[str, str]:

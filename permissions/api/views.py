@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from config.api import CursorPagination
 from permissions.constants import Perm
 from permissions.models import AccessAction, AccessLog, Organisation, User
+from permissions.origin import request_origin
 from permissions.policies import HasGlobalPerm
 from permissions.selectors import access_log_for_actor, access_log_for_person, organisation_list
 from permissions.services import AccessEvent, access_log_record
@@ -62,7 +63,7 @@ class PersonAccessLogView(generics.ListAPIView):
             raise exceptions.NotFound("Persoon niet gevonden.") from exc
         access_log_record(
             actor=self.request.user,  # type: ignore[arg-type]
-            origin=self.request.META.get("REMOTE_ADDR"),
+            origin=request_origin(self.request),
             events=[
                 AccessEvent(
                     action=AccessAction.READ_ACCESS_LOG,
@@ -95,7 +96,7 @@ class UserAccessLogView(generics.ListAPIView):
             return AccessLog.objects.none()
         access_log_record(
             actor=self.request.user,  # type: ignore[arg-type]
-            origin=self.request.META.get("REMOTE_ADDR"),
+            origin=request_origin(self.request),
             events=[
                 AccessEvent(
                     action=AccessAction.READ_ACCESS_LOG, object_type="user", object_id=username
