@@ -7,17 +7,20 @@ own data key; persons are found by blind indexes, never by decrypting.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from permissions.constants import FIELD_GROUP_LABELS, FieldGroup
 from permissions.crypto import KeyDestroyedError
 from permissions.fields import EncryptedDateField, EncryptedTextField
+from workflows.fsm import workflow_mixin
 
 
 class CaseType(models.TextChoices):
@@ -49,12 +52,28 @@ class ReferenceCounter(models.Model):
         return f"{self.prefix}-{self.year}: {self.last}"
 
 
-class Case(models.Model):
+class Case(ConcurrentTransitionMixin, workflow_mixin(field_name="state"), models.Model):  # type: ignore[misc]
+    """A case. Its state moves only through the transition service (protected FSM field).
+
+    Saving a case whose state changed since it was loaded raises ConcurrentTransition.
+    """
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     case_type = models.CharField(_("case type"), max_length=20, choices=CaseType.choices)
-    # The workflows app turns this into a state machine per case type.
-    state = models.CharField(_("state"), max_length=40)
+    state = FSMField(_("state"), max_length=40, protected=True)
+    closing_reason = models.CharField(_("closing reason"), max_length=40, blank=True)
+    signal_count = models.PositiveIntegerField(
+        _("linked signals"), default=0, help_text=_("Kept by signal triage.")
+    )
+    spawned_from = models.ForeignKey(
+        "self",
+        verbose_name=_("spawned from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spawned_cases",
+    )
     owner = models.ForeignKey(
         "permissions.Organisation",
         verbose_name=_("running organisation"),
@@ -296,3 +315,179 @@ class BreakGlass(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.case_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class HistoryKind(models.TextChoices):
+    TRANSITION = "transition", _("Transition")
+    EVENT = "event", _("Event")
+
+
+class CaseHistory(models.Model):
+    """The append-only history of a case: every transition and every event, never edited.
+
+    Who (user, role, organisation as text), when, from, to, the transition and the reason.
+    The reason is encrypted with the case's data key: people write names into reasons.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(max_length=12, choices=HistoryKind.choices)
+    name = models.CharField(_("transition or event"), max_length=60)
+    from_state = models.CharField(max_length=40, blank=True)
+    to_state = models.CharField(max_length=40, blank=True)
+    reason = EncryptedTextField(_("reason"), key_field="case.data_key", null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    actor_role = models.CharField(max_length=40, blank=True)
+    actor_organisation = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="casehistory_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.name} {self.from_state}->{self.to_state}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Case history is append-only")
+        super().save(*args, **kwargs)
+
+    @property
+    def readable_reason(self) -> str | None:
+        """The reason, or None once the case's data key was destroyed."""
+        try:
+            return self.reason
+        except KeyDestroyedError:
+            return None
+
+
+class CaseDeadline(models.Model):
+    """A running clock of a case: a state's deadline or a legal period (zienswijze, ...)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    key = models.CharField(_("clock"), max_length=40)
+    state = models.CharField(_("state"), max_length=40, blank=True)
+    started_on = models.DateField()
+    due_on = models.DateField(_("due"))
+    met_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        indexes = [
+            models.Index(
+                fields=["due_on", "case"],
+                condition=Q(met_at__isnull=True, cancelled_at__isnull=True),
+                name="casedeadline_open_due",
+            ),
+            models.Index(fields=["case", "key"], name="casedeadline_case_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.key} {self.due_on}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PlanAction(models.Model):
+    """An action of the plan van aanpak: an owner organisation, a deadline, a status."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plan_actions")
+    title = models.CharField(_("action"), max_length=300)
+    owner_organisation = models.ForeignKey(
+        "permissions.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    due_date = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan action")
+        verbose_name_plural = _("plan actions")
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Referral(models.Model):
+    """The aanmelding of a multiproblem case (identity is on the persons)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="referral")
+    reason = EncryptedTextField(
+        _("reason"), key_field="case.data_key", aad_field="case_id", null=True, blank=True
+    )
+    goal = EncryptedTextField(
+        _("goal"), key_field="case.data_key", aad_field="case_id", null=True, blank=True
+    )
+    discussed_with_person = models.BooleanField(_("discussed with the person"), null=True)
+    not_discussed_reason = EncryptedTextField(
+        _("why not discussed"),
+        key_field="case.data_key",
+        aad_field="case_id",
+        null=True,
+        blank=True,
+    )
+    proposed_partners = models.ManyToManyField(
+        "permissions.Organisation", related_name="+", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self) -> str:
+        return f"referral of {self.case_id}"
+
+
+class RiecInbreng(models.Model):
+    """What the municipality prepares and, after a second person's approval, brings in at the
+    RIEC. Once sealed, the content and its SHA-256 hash never change (the database refuses).
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="riec_inbreng")
+    content = EncryptedTextField(
+        _("content brought in"), key_field="case.data_key", aad_field="case_id"
+    )
+    content_sha256 = models.CharField(max_length=64)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    sealed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("RIEC inbreng")
+        verbose_name_plural = _("RIEC inbreng")
+
+    def __str__(self) -> str:
+        return f"inbreng of {self.case_id} ({'sealed' if self.sealed_at else 'draft'})"

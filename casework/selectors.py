@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -20,6 +21,8 @@ from .models import (
     REPORTER_ROLES,
     BreakGlass,
     Case,
+    CaseDeadline,
+    CaseHistory,
     CasePerson,
     CaseUserObjectPermission,
     Confidentiality,
@@ -305,3 +308,30 @@ def _log_read(
             )
         )
     access_log_record(actor=user, origin=origin, events=events)
+
+
+def case_history(*, case: Case) -> QuerySet[CaseHistory]:
+    """The case's history, oldest first."""
+    return CaseHistory.objects.filter(case=case).order_by("at", "id")
+
+
+def with_deadlines(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate each case's next open deadline (``next_due``); one subquery, no extra rows."""
+    open_deadlines = CaseDeadline.objects.filter(
+        case=OuterRef("pk"), met_at__isnull=True, cancelled_at__isnull=True
+    ).order_by("due_on")
+    return queryset.annotate(next_due=Subquery(open_deadlines.values("due_on")[:1]))
+
+
+def overdue_only(queryset: QuerySet[Case], *, today: date) -> QuerySet[Case]:
+    """Cases with at least one open deadline before ``today``."""
+    return queryset.filter(
+        Exists(
+            CaseDeadline.objects.filter(
+                case=OuterRef("pk"),
+                met_at__isnull=True,
+                cancelled_at__isnull=True,
+                due_on__lt=today,
+            )
+        )
+    )

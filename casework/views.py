@@ -38,7 +38,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             cursor = datetime.fromisoformat(before)
             queryset = queryset.filter(**{"list_created_at__lt": cursor})
     cases = list(queryset.order_by("-list_created_at")[: PAGE + 1])
-    older = cases[PAGE].list_created_at.isoformat() if len(cases) > PAGE else None  # type: ignore[attr-defined]
+    older = cases[PAGE].list_created_at.isoformat() if len(cases) > PAGE else None
     context = {
         "cases": cases[:PAGE],
         "older": older,

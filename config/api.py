@@ -20,6 +20,12 @@ class CursorPagination(pagination.CursorPagination):
     ordering = "-created_at"
 
 
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "De gegevens zijn intussen gewijzigd; laad ze opnieuw."
+    default_code = "conflict"
+
+
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "Het verzoek is te groot."

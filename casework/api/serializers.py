@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from casework.models import Case, CasePerson, Note, Participation
@@ -18,6 +19,8 @@ class CaseListSerializer(serializers.ModelSerializer[Case]):
 
     id = serializers.UUIDField(source="uuid", read_only=True)
     confidentiality = serializers.SerializerMethodField()
+    next_deadline = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -31,7 +34,17 @@ class CaseListSerializer(serializers.ModelSerializer[Case]):
             "confidentiality",
             "opened_at",
             "closed_at",
+            "next_deadline",
+            "overdue",
         ]
+
+    def get_next_deadline(self, case: Case) -> str | None:
+        due = getattr(case, "next_due", None)
+        return due.isoformat() if due else None
+
+    def get_overdue(self, case: Case) -> bool:
+        due = getattr(case, "next_due", None)
+        return bool(due and due < timezone.localdate())
 
     def get_confidentiality(self, case: Case) -> str:
         return {1: "normal", 2: "high", 3: "highest"}[case.confidentiality]

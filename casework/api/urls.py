@@ -16,6 +16,12 @@ urlpatterns = [
         name="api-case-participant",
     ),
     path(
+        "cases/<str:case_id>/transitions/",
+        views.TransitionsView.as_view(),
+        name="api-case-transitions",
+    ),
+    path("cases/<str:case_id>/history/", views.HistoryView.as_view(), name="api-case-history"),
+    path(
         "cases/<str:case_id>/break-glass/",
         views.BreakGlassView.as_view(),
         name="api-case-break-glass",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.request import Request
@@ -13,14 +14,29 @@ from rest_framework.views import APIView
 
 from casework.models import Case, Participation
 from casework.policies import can_manage_participants
-from casework.selectors import case_file_get_for, case_get_for, cases_visible_to, parse_uuid
+from casework.selectors import (
+    case_file_get_for,
+    case_get_for,
+    case_history,
+    cases_visible_to,
+    overdue_only,
+    parse_uuid,
+    with_deadlines,
+)
 from casework.services import (
+    AvailableTransition,
     CaseworkError,
+    GuardFailure,
+    TransitionConflict,
+    TransitionForbidden,
     case_break_glass,
+    case_transition,
     participation_add,
     participation_end,
+    transitions_available,
 )
-from config.api import CursorPagination
+from casework.services.transitions import transition_inputs_json
+from config.api import Conflict, CursorPagination
 from permissions.origin import request_origin
 from permissions.selectors import disclosure_profile_default_for
 
@@ -55,6 +71,7 @@ class CaseListView(generics.ListAPIView):
             OpenApiParameter("state", str),
             OpenApiParameter("wijk", str),
             OpenApiParameter("assigned_to", str, description="username of the coordinator"),
+            OpenApiParameter("overdue", bool, description="only cases with an overdue deadline"),
         ]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -69,7 +86,9 @@ class CaseListView(generics.ListAPIView):
                 queryset = queryset.filter(**{name: value[:40]})
         if params.get("assigned_to"):
             queryset = queryset.filter(coordinator__username=params["assigned_to"][:150])
-        return queryset
+        if params.get("overdue", "").lower() in {"1", "true", "yes"}:
+            queryset = overdue_only(queryset, today=timezone.localdate())
+        return with_deadlines(queryset)
 
 
 class CaseDetailView(APIView):
@@ -178,3 +197,104 @@ class BreakGlassView(APIView):
         return Response(
             {"expires_at": glass.expires_at.isoformat()}, status=status.HTTP_201_CREATED
         )
+
+
+class TransitionBodySerializer(serializers.Serializer[dict[str, Any]]):
+    transition = serializers.CharField(max_length=60)
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    expected_state = serializers.CharField(max_length=40, required=False)
+    inputs = serializers.DictField(required=False)
+
+
+def _transition_json(spec: AvailableTransition) -> dict[str, Any]:
+    return {
+        "name": spec.name,
+        "label": spec.label,
+        "target": spec.target,
+        "target_label": spec.target_label,
+        "reason_required": spec.reason_required,
+        "inputs": transition_inputs_json(spec),
+        "available": spec.available,
+        "blocked_by": list(spec.blocked_by),
+    }
+
+
+class TransitionsView(APIView):
+    """GET: the transitions the caller may perform now; POST: perform one."""
+
+    @extend_schema(responses=inline_serializer("Transitions", {"results": serializers.ListField()}))
+    def get(self, request: Request, case_id: str) -> Response:
+        case, disclosure = case_get_for(
+            user=request.user, case_id=case_id, origin=request_origin(request)
+        )
+        available = transitions_available(user=request.user, case=case, disclosure=disclosure)
+        return Response({"state": case.state, "results": [_transition_json(t) for t in available]})
+
+    @extend_schema(
+        request=TransitionBodySerializer,
+        responses=inline_serializer("TransitionDone", {"state": serializers.CharField()}),
+    )
+    def post(self, request: Request, case_id: str) -> Response:
+        body = TransitionBodySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        # Extra top-level keys are the transition's inputs too (api.md: {"transition", ...}).
+        inputs = {
+            k: v
+            for k, v in request.data.items()
+            if k not in {"transition", "reason", "expected_state", "inputs"}
+        }
+        inputs.update(data.get("inputs") or {})
+        try:
+            case = case_transition(
+                user=request.user,
+                case_id=case_id,
+                transition=data["transition"],
+                reason=data.get("reason", ""),
+                inputs=inputs,
+                expected_state=data.get("expected_state"),
+                origin=request_origin(request),
+            )
+        except TransitionForbidden as error:
+            raise exceptions.PermissionDenied(error.message) from error
+        except TransitionConflict as error:
+            raise Conflict(error.message) from error
+        except GuardFailure as error:
+            raise exceptions.ValidationError({"transition": list(error.messages)}) from error
+        except CaseworkError as error:
+            raise_as_validation(error)
+        return Response(
+            {
+                "id": str(case.uuid),
+                "reference": case.reference,
+                "state": case.state,
+                "closing_reason": case.closing_reason or None,
+            }
+        )
+
+
+class HistoryView(APIView):
+    """The case's append-only history. Reasons only for those who run the case."""
+
+    @extend_schema(responses=inline_serializer("History", {"results": serializers.ListField()}))
+    def get(self, request: Request, case_id: str) -> Response:
+        case, disclosure = case_get_for(
+            user=request.user, case_id=case_id, origin=request_origin(request)
+        )
+        rows = []
+        for entry in case_history(case=case):
+            row: dict[str, Any] = {
+                "id": str(entry.uuid),
+                "kind": entry.kind,
+                "name": entry.name,
+                "from_state": entry.from_state or None,
+                "to_state": entry.to_state or None,
+                "at": entry.at.isoformat(),
+                "organisation": entry.actor_organisation,
+            }
+            if disclosure.runs_case:
+                row["actor"] = {"username": entry.actor_username, "role": entry.actor_role}
+                row["reason"] = entry.readable_reason
+                row["detail"] = entry.detail
+            rows.append(row)
+        return Response({"results": rows})

@@ -6,7 +6,7 @@ Every change is written to the access log in the same transaction as the change 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +16,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from casework.models import (
+    BreakGlass,
+    Case,
+    CaseDeadline,
+    CaseHistory,
+    CasePerson,
+    CaseType,
+    Confidentiality,
+    HistoryKind,
+    Note,
+    Participation,
+    Person,
+    PersonRole,
+    PlanAction,
+    ReferenceCounter,
+    Referral,
+)
+from casework.policies import VIEW_CASE_CODENAME, can_be_named, can_break_glass
+from casework.selectors import CaseNotFound, case_disclosure_for, parse_uuid
 from notifications.services import notify_by_email
 from permissions.constants import FieldGroup, RoleSlug
 from permissions.crypto import blind_index, data_key_create
@@ -28,21 +47,8 @@ from permissions.models import (
     User,
 )
 from permissions.services import AccessEvent, access_log_record
-
-from .models import (
-    BreakGlass,
-    Case,
-    CasePerson,
-    CaseType,
-    Confidentiality,
-    Note,
-    Participation,
-    Person,
-    PersonRole,
-    ReferenceCounter,
-)
-from .policies import VIEW_CASE_CODENAME, can_be_named, can_break_glass
-from .selectors import CaseNotFound, case_disclosure_for, parse_uuid
+from workflows.clocks import clock_get, due
+from workflows.machines import machine_for
 
 VIEW_CASE = f"casework.{VIEW_CASE_CODENAME}"
 
@@ -57,6 +63,12 @@ class CaseworkError(Exception):
 
 
 def _log_change(*, actor: Any, origin: str | None, case: Case, what: str, **detail: Any) -> None:
+    """A change goes into the case's history (an event) and into the access log."""
+    # Free text (a reason) goes into the encrypted column, never into the plain detail.
+    reason = str(detail.pop("reason", "") or "")
+    history_append(
+        case=case, actor=actor, kind=HistoryKind.EVENT, name=what, reason=reason, detail=detail
+    )
     access_log_record(
         actor=actor,
         origin=origin,
@@ -68,6 +80,48 @@ def _log_change(*, actor: Any, origin: str | None, case: Case, what: str, **deta
                 detail={"change": what, "reference": case.reference, **detail},
             )
         ],
+    )
+
+
+def history_append(
+    *,
+    case: Case,
+    actor: Any,
+    kind: HistoryKind,
+    name: str,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+) -> CaseHistory:
+    """Append one history row. Rows are never edited; the database refuses it."""
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    entry = CaseHistory(
+        case=case,
+        kind=kind,
+        name=name,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason or None,
+        detail={k: v for k, v in (detail or {}).items() if isinstance(v, (str, int, bool))},
+        actor=user,
+        actor_username=user.username if user else "",
+        actor_role=user.role.slug if user and user.role_id else "",
+        actor_organisation=user.organisation.name if user and user.organisation_id else "",
+    )
+    entry.save()
+    return entry
+
+
+def deadline_start(
+    *, case: Case, key: str, state: str, start: datetime.date, amount: int | None = None
+) -> CaseDeadline:
+    """Start the clock ``key`` for ``case`` on ``start`` (in working days where it says so)."""
+    clock = clock_get(key)
+    if amount is not None:
+        clock = replace(clock, amount=amount)
+    return CaseDeadline.objects.create(
+        case=case, key=key, state=state, started_on=start, due_on=due(clock, start=start)
     )
 
 
@@ -84,15 +138,6 @@ def reference_next(*, prefix: str, year: int | None = None) -> str:
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{prefix}-{year}-{counter.last:06d}"
-
-
-# The placeholder start state per type until the workflows app owns the state machines.
-INITIAL_STATES = {
-    CaseType.WOONOVERLAST: "melding",
-    CaseType.JEUGDOVERLAST: "signalering",
-    CaseType.MULTIPROBLEM: "aanmelding",
-    CaseType.RIEC: "signaal",
-}
 
 
 @transaction.atomic
@@ -122,7 +167,7 @@ def case_open(
         municipality_id=owner.municipality_id,
         reference=reference_next(prefix="C"),
         case_type=case_type,
-        state=INITIAL_STATES[case_type],
+        state=machine_for(case_type).initial,
         owner=owner,
         wijk=wijk,
         buurt=buurt,
@@ -132,6 +177,9 @@ def case_open(
     )
     if case.confidentiality >= Confidentiality.HIGHEST:
         assign_perm(VIEW_CASE, case.coordinator, case)
+    initial = machine_for(case_type).state(case.state)
+    if initial.clock:
+        deadline_start(case=case, key=initial.clock, state=initial.name, start=timezone.localdate())
     _log_change(actor=opened_by, origin=origin, case=case, what="opened", case_type=case_type)
     return case
 
@@ -486,3 +534,106 @@ def case_escalate_to_zvh(*, case: Case, approved_by: User, origin: str | None = 
         locked.save(update_fields=["escalated_to_zvh_at", "updated_at"])
         _log_change(actor=approved_by, origin=origin, case=locked, what="escalated_to_zvh")
     return locked
+
+
+def _require_runs_case(*, actor: User, case: Case) -> None:
+    if not case_disclosure_for(user=actor, case=case).runs_case:
+        raise CaseworkError(_("Only whoever runs this case can do this."))
+
+
+@transaction.atomic
+def plan_action_add(
+    *,
+    case: Case,
+    actor: User,
+    title: str,
+    owner_organisation: Organisation | None = None,
+    owner: User | None = None,
+    due_date: datetime.date | None = None,
+    origin: str | None = None,
+) -> PlanAction:
+    """Add an action to the plan van aanpak. Raises CaseworkError for an empty title."""
+    _require_runs_case(actor=actor, case=case)
+    title = (title or "").strip()
+    if not title:
+        raise CaseworkError(_("An action needs a description."), field="title")
+    action = PlanAction.objects.create(
+        case=case,
+        title=title[:300],
+        owner_organisation=owner_organisation,
+        owner=owner,
+        due_date=due_date,
+    )
+    _log_change(
+        actor=actor,
+        origin=origin,
+        case=case,
+        what="plan_action_added",
+        due=due_date.isoformat() if due_date else "",
+    )
+    return action
+
+
+@transaction.atomic
+def referral_set(
+    *,
+    case: Case,
+    actor: User,
+    reason: str,
+    goal: str,
+    discussed_with_person: bool | None,
+    not_discussed_reason: str = "",
+    proposed_partners: list[Organisation] | None = None,
+    origin: str | None = None,
+) -> Referral:
+    """Record the aanmelding of a multiproblem case (replacing an earlier version)."""
+    _require_runs_case(actor=actor, case=case)
+    referral = Referral.objects.filter(case=case).first() or Referral(case=case)
+    referral.reason = (reason or "").strip() or None
+    referral.goal = (goal or "").strip() or None
+    referral.discussed_with_person = discussed_with_person
+    referral.not_discussed_reason = (not_discussed_reason or "").strip() or None
+    referral.save()
+    referral.proposed_partners.set(proposed_partners or [])
+    _log_change(actor=actor, origin=origin, case=case, what="referral_recorded")
+    return referral
+
+
+@transaction.atomic
+def case_spawn_linked(
+    *,
+    source: Case,
+    case_type: CaseType,
+    actor: User,
+    persons: list[Person] | None = None,
+    origin: str | None = None,
+) -> Case:
+    """Open a new case linked to ``source``: an individual multiproblem case from a youth
+    group, or a RIEC escalation from any case (which then needs four eyes to be brought in).
+
+    The new case belongs to the same municipality; the persons named move along as subjects.
+    """
+    _require_runs_case(actor=actor, case=source)
+    spawned = case_open(
+        owner=source.owner,
+        case_type=case_type,
+        opened_by=actor,
+        wijk=source.wijk,
+        buurt=source.buurt,
+        origin=origin,
+    )
+    Case.objects.filter(pk=spawned.pk).update(spawned_from=source)
+    spawned.spawned_from = source
+    for person in persons or []:
+        if not CasePerson.objects.filter(case=source, person=person).exists():
+            raise CaseworkError(_("That person is not in the source case."), field="persons")
+        case_person_add(case=spawned, person=person, role=PersonRole.SUBJECT, actor=actor)
+    _log_change(
+        actor=actor,
+        origin=origin,
+        case=source,
+        what="case_spawned",
+        spawned=spawned.reference,
+        case_type=case_type,
+    )
+    return spawned

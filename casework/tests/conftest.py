@@ -22,6 +22,7 @@ def orgs(db):
         "ggz": OrganisationFactory(name="GGZ Testwaard", type=T.GGZ),
         "corporatie": OrganisationFactory(name="Woonstichting Testwaard", type=T.WONINGCORPORATIE),
         "jongerenwerk": OrganisationFactory(name="Jongerenwerk Testwaard", type=T.JONGERENWERK),
+        "om": OrganisationFactory(name="OM Testwaard", type=T.OM),
     }
 
 

@@ -56,6 +56,8 @@ def expected_keys(groups: set[str]) -> set[str]:
         "confidentiality",
         "opened_at",
         "closed_at",
+        "next_deadline",
+        "overdue",
         "field_groups",
         "coordinator",
         "organisation",
@@ -110,6 +112,8 @@ def test_case_list(token_client, actors, situations, actor, situation):
             "confidentiality",
             "opened_at",
             "closed_at",
+            "next_deadline",
+            "overdue",
         }
 
 
