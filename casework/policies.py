@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from permissions.constants import ALL_GROUPS, SENSITIVE_GROUPS, FieldGroup, Perm
+from permissions.constants import ALL_GROUPS, SENSITIVE_GROUPS, FieldGroup, OrganisationType, Perm
 from permissions.policies import has_perm
 
 from .models import Case, Confidentiality
@@ -41,7 +41,10 @@ class Routes:
         if user is None or not user.is_authenticated or not user.is_active:
             return cls(None, False, None, False)
         organisation = user.organisation
-        municipality_id = organisation.municipality_id if organisation else None
+        # Only the municipality's own organisation runs its cases; a local partner that
+        # belongs to the municipality (e.g. its youth work) never takes the owner route.
+        own = organisation is not None and organisation.type == OrganisationType.GEMEENTE
+        municipality_id = organisation.municipality_id if own else None
         region_id = organisation.region_id if organisation else None
         coordinate = has_perm(user, Perm.COORDINATE_CASES) and municipality_id is not None
         return cls(
@@ -130,10 +133,11 @@ def case_disclosure(
     ):
         groups |= role_profile
         via.add("region")
-    if routes.named_and_glass and named:
+    same_municipality = case.municipality_id == routes.owner_municipality_id
+    if routes.named_and_glass and named and same_municipality:
         groups |= role_profile
         via.add("named")
-    if routes.named_and_glass and break_glass:
+    if routes.named_and_glass and break_glass and same_municipality:
         groups |= role_profile
         via.add("break_glass")
     if routes.participating_org_id and participation_groups is not None and not highest:
@@ -164,25 +168,21 @@ def can_manage_participants(*, disclosure: Disclosure) -> bool:
 
 def can_break_glass(*, user: Any, case: Case) -> bool:
     """A coordinator of the case's own municipality may open its confidential cases, logged."""
-    organisation = getattr(user, "organisation", None)
+    routes = Routes.for_user(user)
     return bool(
         case.confidentiality >= Confidentiality.HIGHEST
         and has_perm(user, Perm.BREAK_GLASS)
-        and organisation is not None
-        and organisation.municipality_id is not None
-        and case.municipality_id == organisation.municipality_id
+        and routes.owner_municipality_id is not None
+        and case.municipality_id == routes.owner_municipality_id
     )
 
 
 def can_be_named(*, user: Any, case: Case) -> bool:
     """Only coordinators of the case's own municipality are named on confidential cases."""
-    organisation = getattr(user, "organisation", None)
+    routes = Routes.for_user(user)
     return bool(
-        getattr(user, "is_active", False)
-        and has_perm(user, Perm.COORDINATE_CASES)
-        and organisation is not None
-        and organisation.municipality_id is not None
-        and organisation.municipality_id == case.municipality_id
+        routes.owner_municipality_id is not None
+        and routes.owner_municipality_id == case.municipality_id
     )
 
 

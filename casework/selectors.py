@@ -89,8 +89,11 @@ def cases_visible_to(*, user: Any) -> QuerySet[Case]:
         ).values("case_id")
         visible |= below_highest & Q(pk__in=taking_part)
     if routes.named_and_glass:
-        visible |= Q(pk__in=_named_cases(user).values("content_object_id"))
-        visible |= Q(pk__in=_glass_cases(user).values("case_id"))
+        # Grants count only inside the user's own municipality (a coordinator who moves on
+        # leaves the old municipality's confidential cases behind).
+        own = Q(municipality_id=routes.owner_municipality_id)
+        visible |= own & Q(pk__in=_named_cases(user).values("content_object_id"))
+        visible |= own & Q(pk__in=_glass_cases(user).values("case_id"))
     return Case.objects.filter(visible).annotate(list_created_at=F("created_at"))
 
 

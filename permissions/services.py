@@ -320,7 +320,10 @@ def sharing_rule_set(
 
     With ``municipality``: that municipality's override; without: the installation default.
     Logged with before and after. Existing participations keep the profile they were given.
+    Raises ValueError for a profile that is only for the municipality's own staff.
     """
+    if not disclosure_profile.for_participants:
+        raise ValueError(f"{disclosure_profile.slug} is not a profile for partners")
     rule = (
         SharingRule.objects.select_for_update()
         .filter(organisation_type=organisation_type.value, municipality=municipality)

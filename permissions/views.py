@@ -246,7 +246,7 @@ def sharing_matrix_page(request: HttpRequest) -> HttpResponse:
 def _save_installation_matrix(
     request: HttpRequest, *, user: User, profiles: list[DisclosureProfile]
 ) -> None:
-    by_slug = {p.slug: p for p in profiles}
+    by_slug = {p.slug: p for p in profiles if p.for_participants}
     origin = request_origin(request)
     for org_type in OrganisationType:
         chosen = by_slug.get(request.POST.get(f"rule-{org_type.value}", ""))
@@ -277,7 +277,7 @@ def _save_overrides(
     if request.POST.getlist("profile-rows"):
         # Profiles are shared by every municipality of the installation.
         raise PermissionDenied
-    by_slug = {p.slug: p for p in profiles}
+    by_slug = {p.slug: p for p in profiles if p.for_participants}
     origin = request_origin(request)
     for org_type in OrganisationType:
         field_name = f"rule-{org_type.value}"

@@ -69,7 +69,7 @@ def test_other_municipal_staff_never_see_the_other_municipality(region, token_cl
     assert str(theirs.uuid) not in visible_ids(client)
 
 
-def test_team_lead_of_one_municipality_cannot_break_the_glass_in_the_other(region, token_client):
+def test_coordinator_of_one_municipality_cannot_break_the_glass_in_the_other(region, token_client):
     users, cases = region
     riec = cases[("GM9999", "riec")]
     response = token_client(users["veenhoven-coordinator"]).post(
@@ -141,8 +141,7 @@ def test_escalations_outside_the_region_stay_invisible(region, token_client):
 def test_configuration_in_one_municipality_leaves_the_other_untouched(region):
     users, _ = region
     beheer_v = users["veenhoven-beheer"]
-    beheer_v.is_demo = True
-    client = Client()
+    client = Client()  # demo users sign in without a second factor
     client.post("/aanmelden/", {"username": "veenhoven-beheer", "password": "demo-demo-demo"})
     ggz = Organisation.objects.get(name="GGZ Lindewaard")
     l_id = users["coordinator"].organisation.municipality_id

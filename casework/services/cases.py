@@ -36,7 +36,7 @@ from casework.models import (
 from casework.policies import VIEW_CASE_CODENAME, can_be_named, can_break_glass
 from casework.selectors import CaseNotFound, case_disclosure_for, parse_uuid
 from notifications.services import notify_by_email
-from permissions.constants import FieldGroup, RoleSlug
+from permissions.constants import FieldGroup, OrganisationType, RoleSlug
 from permissions.crypto import blind_index, data_key_create
 from permissions.identifiers import address_key, bsn_normalise, name_birth_date_key
 from permissions.models import (
@@ -176,6 +176,12 @@ def case_open(
         data_key=data_key_create(purpose="case"),
     )
     if case.confidentiality >= Confidentiality.HIGHEST:
+        if not can_be_named(user=case.coordinator, case=case):
+            raise CaseworkError(
+                _("A confidential case's coordinator must coordinate cases in %(name)s.")
+                % {"name": case.municipality.name},
+                field="coordinator",
+            )
         assign_perm(VIEW_CASE, case.coordinator, case)
     initial = machine_for(case_type).state(case.state)
     if initial.clock:
@@ -507,6 +513,7 @@ def _break_glass_grant(*, user: User, case: Case, reason: str, origin: str | Non
     )
     team_leads = User.objects.filter(
         organisation__municipality_id=case.municipality_id,
+        organisation__type=OrganisationType.GEMEENTE,
         role__slug=RoleSlug.TEAM_LEAD,
         is_active=True,
     ).exclude(email="")
@@ -528,7 +535,12 @@ def case_escalate_to_zvh(*, case: Case, approved_by: User, origin: str | None = 
 
     From then on the ZVH's procesregisseur sees it. Escalating twice is a no-op.
     """
-    locked = Case.objects.select_for_update().get(pk=case.pk)
+    locked = Case.objects.select_for_update().select_related("municipality").get(pk=case.pk)
+    if locked.municipality.region_id is None:
+        raise CaseworkError(
+            _("%(name)s belongs to no region with a Zorg- en Veiligheidshuis.")
+            % {"name": locked.municipality.name}
+        )
     if locked.escalated_to_zvh_at is None:
         locked.escalated_to_zvh_at = timezone.now()
         locked.save(update_fields=["escalated_to_zvh_at", "updated_at"])

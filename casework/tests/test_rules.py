@@ -132,3 +132,63 @@ def test_origin_address_behind_trusted_proxies(trusted, forwarded, expected):
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     with override_settings(KETENREGIE_TRUSTED_PROXIES=trusted):
         assert request_origin(request) == expected
+
+
+def test_a_local_partner_never_takes_the_owner_route(orgs, actors, token_client):
+    from permissions.constants import OrganisationType, RoleSlug
+    from permissions.tests.factories import make_organisation, make_user
+
+    local = make_organisation(
+        name="Jongerenwerk lokaal",
+        type=OrganisationType.JONGERENWERK,
+        municipality=orgs["gemeente"].municipality,
+    )
+    odd = make_user(username="lokaal", organisation=local, role=RoleSlug.COORDINATOR)
+    case = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"], with_content=False)
+    assert token_client(odd).get(f"/api/v1/cases/{case.uuid}/").status_code == 404
+
+
+def test_a_named_coordinator_who_moves_on_loses_the_confidential_case(orgs, actors, token_client):
+    from permissions.services import user_sync_groups
+
+    case = make_case(
+        owner=orgs["gemeente"],
+        coordinator=actors["coordinator"],
+        case_type=CaseType.RIEC,
+        with_content=False,
+    )
+    coordinator = actors["coordinator"]
+    client = token_client(coordinator)
+    assert client.get(f"/api/v1/cases/{case.uuid}/").status_code == 200
+    coordinator.organisation = orgs["buurgemeente"]
+    coordinator.save(update_fields=["organisation"])
+    user_sync_groups(user=coordinator)
+    assert client.get(f"/api/v1/cases/{case.uuid}/").status_code == 404
+
+
+def test_staff_profiles_never_become_a_sharing_default(actors):
+    from permissions.constants import OrganisationType
+    from permissions.services import sharing_rule_set
+
+    with pytest.raises(ValueError, match="not a profile for partners"):
+        sharing_rule_set(
+            organisation_type=OrganisationType.GGZ,
+            disclosure_profile=DisclosureProfile.objects.get(slug="regie"),
+            actor=actors["beheer"],
+        )
+
+
+def test_escalation_needs_a_region_with_a_zvh(actors):
+    from casework.services import case_escalate_to_zvh
+    from permissions.constants import OrganisationType
+    from permissions.models import Municipality
+    from permissions.tests.factories import make_organisation, make_user
+
+    island = Municipality.objects.create(code="GM8001", name="Eiland", region=None)
+    gemeente = make_organisation(
+        name="Gemeente Eiland", type=OrganisationType.GEMEENTE, municipality=island
+    )
+    coordinator = make_user(username="eiland", organisation=gemeente)
+    case = make_case(owner=gemeente, coordinator=coordinator, with_content=False)
+    with pytest.raises(CaseworkError, match="geen regio"):
+        case_escalate_to_zvh(case=case, approved_by=coordinator)
