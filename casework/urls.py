@@ -14,4 +14,5 @@ urlpatterns = [
         name="participant_end",
     ),
     path("casussen/<str:case_id>/inzage-breken/", views.break_glass, name="break_glass"),
+    path("casussen/<str:case_id>/stap/", views.case_step, name="case_step"),
 ]

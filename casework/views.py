@@ -10,17 +10,36 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from permissions.origin import request_origin
 from permissions.selectors import disclosure_profile_default_for
+from workflows.machines import machine_for
 
 from .forms import ParticipantForm, ReasonForm
 from .models import CaseType, Participation
 from .policies import can_manage_participants
-from .selectors import case_file_get_for, case_get_for, cases_visible_to, parse_uuid
-from .services import CaseworkError, case_break_glass, participation_add, participation_end
+from .selectors import (
+    case_file_get_for,
+    case_get_for,
+    case_history,
+    cases_visible_to,
+    overdue_only,
+    parse_uuid,
+    with_deadlines,
+)
+from .services import (
+    CaseworkError,
+    GuardFailure,
+    TransitionForbidden,
+    case_break_glass,
+    case_transition,
+    participation_add,
+    participation_end,
+    transitions_available,
+)
 
 PAGE = 50
 
@@ -28,10 +47,13 @@ PAGE = 50
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     """The cases the viewer may see, newest first, with simple filters and keyset paging."""
-    queryset = cases_visible_to(user=request.user).select_related("coordinator")
+    queryset = with_deadlines(cases_visible_to(user=request.user).select_related("coordinator"))
     case_type = request.GET.get("type", "")
     if case_type in CaseType.values:
         queryset = queryset.filter(case_type=case_type)
+    overdue = request.GET.get("verlopen") == "1"
+    if overdue:
+        queryset = overdue_only(queryset, today=timezone.localdate())
     before = request.GET.get("voor", "")
     if before:
         with suppress(ValueError):
@@ -44,6 +66,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "older": older,
         "case_types": CaseType.choices,
         "case_type": case_type,
+        "overdue": overdue,
+        "today": timezone.localdate(),
     }
     return render(request, "casework/case_list.html", context)
 
@@ -52,9 +76,22 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
     """The case file, showing only the field groups the viewer may read."""
     file = case_file_get_for(user=request.user, case_id=case_id, origin=request_origin(request))
+    machine = machine_for(file.case.case_type)
     context = {
         "file": file,
         "case": file.case,
+        "state_label": machine.state(file.case.state).label,
+        "transitions": transitions_available(
+            user=request.user, case=file.case, disclosure=file.disclosure
+        ),
+        "machine_closing_reasons": machine.closing_reasons,
+        "history": list(case_history(case=file.case)),
+        "deadlines": list(
+            file.case.deadlines.filter(met_at__isnull=True, cancelled_at__isnull=True).order_by(
+                "due_on"
+            )
+        ),
+        "today": timezone.localdate(),
         "groups": {g.value for g in file.disclosure.groups},
         "participant_form": (
             ParticipantForm(owner_id=file.case.owner_id)
@@ -131,6 +168,38 @@ def participant_end(request: HttpRequest, case_id: str, participation_id: str) -
             _("%(org)s no longer takes part.") % {"org": participation.organisation.name},
         )
     return redirect("casework:case_detail", case_id=case.uuid)
+
+
+@login_required
+@require_POST
+def case_step(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Perform one transition from the case page; its inputs come as ``input-<name>``."""
+    inputs = {
+        key.removeprefix("input-"): value
+        for key, value in request.POST.items()
+        if key.startswith("input-")
+    }
+    try:
+        case = case_transition(
+            user=request.user,
+            case_id=case_id,
+            transition=request.POST.get("transition", "")[:60],
+            reason=request.POST.get("reason", "")[:5000],
+            inputs=inputs,
+            expected_state=request.POST.get("expected_state") or None,
+            origin=request_origin(request),
+        )
+    except TransitionForbidden as error:
+        raise PermissionDenied from error
+    except GuardFailure as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except CaseworkError as error:
+        messages.error(request, error.message)
+    else:
+        label = machine_for(case.case_type).state(case.state).label
+        messages.success(request, _("The case is now: %(state)s.") % {"state": label})
+    return redirect("casework:case_detail", case_id=case_id)
 
 
 @login_required

@@ -22,6 +22,11 @@ urlpatterns = [
     ),
     path("cases/<str:case_id>/history/", views.HistoryView.as_view(), name="api-case-history"),
     path(
+        "cases/<str:case_id>/linked-cases/",
+        views.LinkedCasesView.as_view(),
+        name="api-case-linked",
+    ),
+    path(
         "cases/<str:case_id>/break-glass/",
         views.BreakGlassView.as_view(),
         name="api-case-break-glass",

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casework.models import Case, Participation
+from casework.models import Case, CaseType, Participation
 from casework.policies import can_manage_participants
 from casework.selectors import (
     case_file_get_for,
@@ -30,6 +30,7 @@ from casework.services import (
     TransitionConflict,
     TransitionForbidden,
     case_break_glass,
+    case_spawn_linked,
     case_transition,
     participation_add,
     participation_end,
@@ -298,3 +299,45 @@ class HistoryView(APIView):
                 row["detail"] = entry.detail
             rows.append(row)
         return Response({"results": rows})
+
+
+class LinkedCaseSerializer(serializers.Serializer[dict[str, Any]]):
+    case_type = serializers.ChoiceField(
+        choices=["multiproblem", "riec"],
+        error_messages={"invalid_choice": "Kies multiproblem of riec."},
+    )
+    persons = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=50)
+
+
+class LinkedCasesView(APIView):
+    """POST: open a linked case (an individual multiproblem case from a youth group, or a
+    RIEC escalation from any case, which then needs four eyes to be brought in)."""
+
+    @extend_schema(request=LinkedCaseSerializer, responses={201: CaseListSerializer})
+    def post(self, request: Request, case_id: str) -> Response:
+        source, disclosure = case_get_for(
+            user=request.user, case_id=case_id, origin=request_origin(request)
+        )
+        if not disclosure.runs_case:
+            raise exceptions.PermissionDenied("Alleen de regievoerder opent gekoppelde casussen.")
+        body = LinkedCaseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        wanted = set(body.validated_data.get("persons") or [])
+        persons = [
+            cp.person
+            for cp in source.case_persons.select_related("person")
+            if cp.person.uuid in wanted
+        ]
+        if len({p.uuid for p in persons}) != len(wanted):
+            raise exceptions.ValidationError({"persons": ["Onbekende persoon in deze casus."]})
+        try:
+            spawned = case_spawn_linked(
+                source=source,
+                case_type=CaseType(body.validated_data["case_type"]),
+                actor=request.user,  # type: ignore[arg-type]
+                persons=persons,
+                origin=request_origin(request),
+            )
+        except CaseworkError as error:
+            raise_as_validation(error)
+        return Response(CaseListSerializer(spawned).data, status=status.HTTP_201_CREATED)

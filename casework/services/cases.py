@@ -47,8 +47,9 @@ from permissions.models import (
     User,
 )
 from permissions.services import AccessEvent, access_log_record
-from workflows.clocks import clock_get, due
+from workflows.clocks import due
 from workflows.machines import machine_for
+from workflows.selectors import clock_for
 
 VIEW_CASE = f"casework.{VIEW_CASE_CODENAME}"
 
@@ -116,8 +117,11 @@ def history_append(
 def deadline_start(
     *, case: Case, key: str, state: str, start: datetime.date, amount: int | None = None
 ) -> CaseDeadline:
-    """Start the clock ``key`` for ``case`` on ``start`` (in working days where it says so)."""
-    clock = clock_get(key)
+    """Start the clock ``key`` for ``case`` on ``start`` (in working days where it says so).
+
+    The case's municipality may have set its own amount for the brief's default clocks.
+    """
+    clock = clock_for(key=key, municipality_id=case.municipality_id)
     if amount is not None:
         clock = replace(clock, amount=amount)
     return CaseDeadline.objects.create(

@@ -175,3 +175,45 @@ def test_municipal_admin_sets_only_an_override_for_the_own_municipality(orgs, ac
     entry = AccessLog.objects.get(action="configure")
     assert entry.object_id == f"{orgs['gemeente'].municipality.code}:ggz"
     assert entry.detail == {"before": None, "after": "zvh"}
+
+
+def test_coordinator_moves_a_case_on_from_its_page(orgs, actors):
+    case = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"], with_content=False)
+    invite(case, orgs["ggz"], actors["coordinator"])
+    client = signed_in(actors["coordinator"])
+    html = client.get(f"/casussen/{case.uuid}/").content.decode()
+    assert 'data-testid="transitions"' in html and "Quickscan starten" in html
+    response = client.post(
+        f"/casussen/{case.uuid}/stap/",
+        {"transition": "quickscan_starten", "expected_state": "melding", "reason": "Gestart"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "De casus staat nu op: Quickscan" in page
+    assert "quickscan_starten (melding → quickscan)" in page
+    # A blocked step says why: a casusoverleg needs two partners with a grondslag.
+    assert "ten minste 2 ketenpartners" in page
+    # The same form posted again is stale now: the page says so and nothing changes.
+    again = client.post(
+        f"/casussen/{case.uuid}/stap/",
+        {"transition": "quickscan_starten", "expected_state": "melding"},
+        follow=True,
+    )
+    assert "staat inmiddels op Quickscan" in again.content.decode()
+
+
+def test_partners_see_the_timeline_without_reasons_and_no_steps(orgs, actors):
+    case = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"], with_content=False)
+    invite(case, orgs["ggz"], actors["coordinator"])
+    signed_in(actors["coordinator"]).post(
+        f"/casussen/{case.uuid}/stap/",
+        {"transition": "quickscan_starten", "reason": "Geheime overweging"},
+    )
+    html = signed_in(actors["ggz"]).get(f"/casussen/{case.uuid}/").content.decode()
+    assert 'data-testid="transitions"' not in html
+    assert "quickscan_starten" in html
+    assert "Geheime overweging" not in html
+    forbidden = signed_in(actors["ggz"]).post(
+        f"/casussen/{case.uuid}/stap/", {"transition": "onderzoeken"}
+    )
+    assert forbidden.status_code == 403

@@ -536,3 +536,54 @@ def test_youth_group_case_spawns_an_individual_case(orgs, actors):
     assert individual.case_persons.get().person == youth
     riec = case_spawn_linked(source=group, case_type=CaseType.RIEC, actor=actors["coordinator"])
     assert riec.confidentiality == Confidentiality.HIGHEST and riec.state == "signaal"
+
+
+def test_a_municipality_sets_its_own_default_clock_but_not_the_laws(orgs, actors):
+    from django.core.exceptions import ValidationError
+
+    from workflows.models import ClockSetting
+
+    municipality = orgs["gemeente"].municipality
+    ClockSetting.objects.create(municipality=municipality, key="acknowledge_melding", amount=3)
+    case = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"], with_content=False)
+    deadline = CaseDeadline.objects.get(case=case, key="acknowledge_melding")
+    assert deadline.due_on == add_working_days(timezone.localdate(), days=3)
+    other = make_case(
+        owner=orgs["buurgemeente"], coordinator=actors["buurcoordinator"], with_content=False
+    )
+    assert CaseDeadline.objects.get(case=other, key="acknowledge_melding").due_on == (
+        add_working_days(timezone.localdate(), days=5)
+    )
+    with pytest.raises(ValidationError, match="geen geldige keuze"):
+        ClockSetting(municipality=municipality, key="bezwaartermijn", amount=2).full_clean()
+    from workflows.models import validate_configurable_clock
+
+    with pytest.raises(ValidationError, match="ligt vast in de wet"):
+        validate_configurable_clock("bezwaartermijn")
+
+
+def test_linked_cases_through_the_api(orgs, actors, token_client):
+    group = make_case(
+        owner=orgs["gemeente"], coordinator=actors["coordinator"], case_type=CaseType.JEUGDOVERLAST
+    )
+    invite(group, orgs["ggz"], actors["coordinator"])
+    youth = group.case_persons.get(role="subject").person
+    path = f"/api/v1/cases/{group.uuid}/linked-cases/"
+    client = token_client(actors["coordinator"])
+    made = client.post(
+        path, {"case_type": "multiproblem", "persons": [str(youth.uuid)]}, format="json"
+    )
+    assert made.status_code == 201 and made.json()["state"] == "aanmelding"
+    assert client.post(path, {"case_type": "woonoverlast"}, format="json").status_code == 400
+    assert (
+        client.post(
+            path,
+            {"case_type": "riec", "persons": ["00000000-0000-0000-0000-000000000000"]},
+            format="json",
+        ).status_code
+        == 400
+    )
+    assert (
+        token_client(actors["ggz"]).post(path, {"case_type": "riec"}, format="json").status_code
+        == 403
+    )
