@@ -19,7 +19,7 @@ from permissions.selectors import disclosure_profile_default_for
 from workflows.machines import machine_for
 
 from .forms import ParticipantForm, ReasonForm
-from .models import CaseType, Participation
+from .models import CaseType, Confidentiality, Participation
 from .policies import can_manage_participants
 from .selectors import (
     case_file_get_for,
@@ -96,6 +96,7 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
         "participant_form": (
             ParticipantForm(owner_id=file.case.owner_id)
             if can_manage_participants(disclosure=file.disclosure)
+            and file.case.confidentiality < Confidentiality.HIGHEST
             else None
         ),
     }
