@@ -471,7 +471,8 @@ class RiecInbreng(models.Model):
     RIEC. Once sealed, the content and its SHA-256 hash never change (the database refuses).
     """
 
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="riec_inbreng")
+    # Several over a case's life (reopened, brought in again); at most one unsealed draft.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="riec_inbreng")
     content = EncryptedTextField(
         _("content brought in"), key_field="case.data_key", aad_field="case_id"
     )
@@ -488,6 +489,11 @@ class RiecInbreng(models.Model):
     class Meta:
         verbose_name = _("RIEC inbreng")
         verbose_name_plural = _("RIEC inbreng")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(sealed_at__isnull=True), name="inbreng_one_draft"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"inbreng of {self.case_id} ({'sealed' if self.sealed_at else 'draft'})"

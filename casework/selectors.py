@@ -16,6 +16,7 @@ from permissions.constants import FieldGroup
 from permissions.crypto import data_key_cache_warm
 from permissions.models import AccessAction, AccessResult
 from permissions.services import AccessEvent, access_log_record
+from workflows.clocks import CLOCKS
 
 from .models import (
     REPORTER_ROLES,
@@ -318,10 +319,17 @@ def case_history(*, case: Case) -> QuerySet[CaseHistory]:
     return CaseHistory.objects.filter(case=case).order_by("at", "id")
 
 
+# Legal periods (bezwaartermijn, house ban) end by themselves; only work can be overdue.
+WORK_CLOCKS = tuple(key for key, clock in CLOCKS.items() if not clock.legal)
+
+
 def with_deadlines(queryset: QuerySet[Case]) -> QuerySet[Case]:
     """Annotate each case's next open deadline (``next_due``); one subquery, no extra rows."""
     open_deadlines = CaseDeadline.objects.filter(
-        case=OuterRef("pk"), met_at__isnull=True, cancelled_at__isnull=True
+        case=OuterRef("pk"),
+        met_at__isnull=True,
+        cancelled_at__isnull=True,
+        key__in=WORK_CLOCKS,
     ).order_by("due_on")
     return queryset.annotate(next_due=Subquery(open_deadlines.values("due_on")[:1]))
 
@@ -335,6 +343,7 @@ def overdue_only(queryset: QuerySet[Case], *, today: date) -> QuerySet[Case]:
                 met_at__isnull=True,
                 cancelled_at__isnull=True,
                 due_on__lt=today,
+                key__in=WORK_CLOCKS,
             )
         )
     )

@@ -48,6 +48,7 @@ class Effect(StrEnum):
     START_HUISVERBOD = "start_huisverbod"
     REQUEST_GROEPSSCAN = "request_groepsscan"
     ESCALATE_TO_ZVH = "escalate_to_zvh"
+    DE_ESCALATE = "de_escalate"
     REQUEST_INBRENG = "request_inbreng"
     SEAL_INBRENG = "seal_inbreng"
 
@@ -379,9 +380,10 @@ MULTIPROBLEM = Machine(
             ("uitvoering", "opgeschaald"),
             "afschaling",
             reason_required=True,
+            effects=(Effect.DE_ESCALATE,),
         ),
         Transition("nazorg_starten", "Nazorg", ("afschaling",), "nazorg"),
-        _close(MULTIPROBLEM_REASONS[:3], "triage", name="triage_afsluiten"),
+        _close(MULTIPROBLEM_REASONS[:3], "aanmelding", "triage", name="triage_afsluiten"),
         _close(MULTIPROBLEM_REASONS, "nazorg"),
         _reopen("triage"),
     ),

@@ -413,7 +413,7 @@ def participation_add(
         what="participation_added",
         organisation=organisation.name,
         profile=disclosure_profile.slug,
-        legal_basis=legal_basis,
+        reason=legal_basis,  # free text: the encrypted reason column, not the plain detail
     )
     return participation
 

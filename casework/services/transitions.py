@@ -8,7 +8,7 @@ set the clocks, log the change. Everything in one transaction; a concurrent chan
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,7 @@ from casework.models import (
 )
 from casework.policies import Disclosure
 from casework.selectors import case_get_for
+from permissions.crypto import blind_index
 from permissions.policies import has_perm
 from permissions.services import AccessEvent, access_log_record
 from workflows.clocks import clock_get
@@ -95,7 +96,7 @@ def case_facts(*, case: Case, performer: Any, inputs: dict[str, Any] | None = No
         .first()
     )
     actions = list(PlanAction.objects.filter(case=case).exclude(status="cancelled"))
-    inbreng = RiecInbreng.objects.filter(case=case).first()
+    inbreng = RiecInbreng.objects.filter(case=case, sealed_at__isnull=True).first()
     return CaseFacts(
         today=timezone.localdate(),
         performer_id=performer.pk,
@@ -321,6 +322,9 @@ def _apply_effects(
         if effect == Effect.CLOSE:
             case.closed_at = now
             case.closing_reason = inputs.get("closing_reason", "")
+            case.deadlines.filter(met_at__isnull=True, cancelled_at__isnull=True).update(
+                cancelled_at=now
+            )
         elif effect == Effect.REOPEN:
             case.closed_at = None
             case.closing_reason = ""
@@ -345,6 +349,8 @@ def _apply_effects(
                 start=timezone.localdate(),
                 amount=days,
             )
+        elif effect == Effect.DE_ESCALATE:
+            case.escalated_to_zvh_at = None
         elif effect == Effect.ESCALATE_TO_ZVH:
             case_escalate_to_zvh(case=case, approved_by=user)
             case.escalated_to_zvh_at = case.escalated_to_zvh_at or now
@@ -354,13 +360,13 @@ def _apply_effects(
             if draft is None:
                 draft = RiecInbreng(case=case, requested_by=user)
             draft.content = content
-            draft.content_sha256 = _sha256(content)
+            draft.content_sha256 = _seal(content)
             draft.requested_by = user
             draft.save()
         elif effect == Effect.SEAL_INBRENG:
             draft = RiecInbreng.objects.select_for_update().get(case=case, sealed_at__isnull=True)
             content = draft.content
-            if _sha256(content) != draft.content_sha256:
+            if _seal(content) != draft.content_sha256:
                 raise CaseworkError(_("The prepared inbreng does not match its hash."))
             draft.approved_by = user
             draft.sealed_at = now
@@ -369,13 +375,15 @@ def _apply_effects(
         # states they enter (machines.State.clock); their text inputs go into the history.
 
 
-def _sha256(content: str) -> str:
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+def _seal(content: str) -> str:
+    """HMAC-SHA256 of the content under an installation key: verifiable by the installation,
+    but no help to someone who reads the database and guesses at the content."""
+    return blind_index(kind="riec_inbreng", value=content).hex()
 
 
 def inbreng_verify(*, inbreng: RiecInbreng) -> bool:
-    """The sealed copy still matches the hash taken when it was prepared."""
-    return _sha256(inbreng.content) == inbreng.content_sha256
+    """The sealed copy still matches the keyed hash taken when it was prepared."""
+    return hmac.compare_digest(_seal(inbreng.content), inbreng.content_sha256)
 
 
 def transition_inputs_json(spec: AvailableTransition) -> list[dict[str, Any]]:

@@ -222,8 +222,10 @@ def test_partners_see_the_timeline_without_reasons_and_no_steps(orgs, actors):
 def test_the_page_title_holds_the_reference_and_nothing_else(orgs, actors):
     case = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"])
     client = signed_in(actors["coordinator"])
-    client.post(f"/casussen/{case.uuid}/stap/", {"transition": "quickscan_starten",
-                                                  "reason": "Geheime overweging"})
+    client.post(
+        f"/casussen/{case.uuid}/stap/",
+        {"transition": "quickscan_starten", "reason": "Geheime overweging"},
+    )
     html = client.get(f"/casussen/{case.uuid}/").content.decode()
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)  # type: ignore[union-attr]
     assert title.strip() == f"{case.reference} · Ketenregie"

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from casework.models import Case, CaseDeadline, CaseHistory, CaseType, Confidentiality, RiecInbreng
@@ -17,7 +17,7 @@ from casework.services import (
     plan_action_add,
     referral_set,
 )
-from casework.services.transitions import inbreng_verify
+from casework.services.transitions import _seal, inbreng_verify
 from workflows.calendar import add_working_days
 from workflows.machines import MACHINES, InputKind, Machine, Transition
 
@@ -76,12 +76,7 @@ def satisfied_case(orgs, actors, case_type: str) -> Case:
             proposed_partners=partners,
         )
     if case_type == "riec":
-        RiecInbreng.objects.create(
-            case=case,
-            content="Signaal hennep",
-            requested_by=coordinator,
-            content_sha256=__import__("hashlib").sha256(b"Signaal hennep").hexdigest(),
-        )
+        _fresh_inbreng(case, coordinator)
     # A zienswijze came in: the gedragsaanwijzing may be imposed.
     CaseDeadline.objects.create(
         case=case,
@@ -137,17 +132,14 @@ def test_every_transition_from_every_state(orgs, actors, token_client, case_type
 
 
 def _fresh_inbreng(case: Case, coordinator) -> None:
-    import hashlib
-
-    with connection.cursor() as cursor:  # the sealed copy cannot be changed; start anew
-        cursor.execute("SET LOCAL ketenregie.retention = 'on'")
-        cursor.execute("DELETE FROM casework_riecinbreng WHERE case_id = %s", [case.pk])
-    RiecInbreng.objects.create(
-        case=case,
-        content="Signaal hennep",
-        requested_by=coordinator,
-        content_sha256=hashlib.sha256(b"Signaal hennep").hexdigest(),
-    )
+    """A prepared, unsealed inbreng by the coordinator (a case may be brought in again)."""
+    if not RiecInbreng.objects.filter(case=case, sealed_at__isnull=True).exists():
+        RiecInbreng.objects.create(
+            case=case,
+            content="Signaal hennep",
+            requested_by=coordinator,
+            content_sha256=_seal("Signaal hennep"),
+        )
 
 
 GUARDED = [
@@ -587,3 +579,79 @@ def test_linked_cases_through_the_api(orgs, actors, token_client):
         token_client(actors["ggz"]).post(path, {"case_type": "riec"}, format="json").status_code
         == 403
     )
+
+
+def test_closing_ends_every_clock_and_legal_periods_are_never_overdue(orgs, actors, token_client):
+    case = satisfied_case(orgs, actors, "woonoverlast")
+    Case.objects.filter(pk=case.pk).update(state="voornemen_gedragsaanwijzing")
+    client = token_client(actors["coordinator"])
+    path = f"/api/v1/cases/{case.uuid}/transitions/"
+    client.post(
+        path, {"transition": "gedragsaanwijzing_opleggen", "reason": "Besluit"}, format="json"
+    )
+    CaseDeadline.objects.filter(case=case, key="bezwaartermijn").update(
+        due_on=timezone.localdate() - timedelta(days=1)
+    )
+    CaseDeadline.objects.filter(case=case).exclude(key="bezwaartermijn").update(
+        cancelled_at=timezone.now()
+    )
+    listed = {r["id"]: r for r in client.get("/api/v1/cases/").json()["results"]}
+    assert listed[str(case.uuid)]["overdue"] is False  # an ended legal period is not late work
+    for step in ("monitoren", "nazorg_starten"):
+        client.post(path, {"transition": step}, format="json")
+    client.post(
+        path,
+        {"transition": "sluiten", "reason": "Opgelost", "closing_reason": "verminderd"},
+        format="json",
+    )
+    assert not CaseDeadline.objects.filter(case=case, met_at=None, cancelled_at=None).exists()
+
+
+def test_a_reopened_riec_case_can_be_brought_in_again(orgs, actors, token_client):
+    case = make_case(
+        owner=orgs["gemeente"],
+        coordinator=actors["coordinator"],
+        case_type=CaseType.RIEC,
+        with_content=False,
+    )
+    coordinator, teamlead = token_client(actors["coordinator"]), token_client(actors["teamlead"])
+    path = f"/api/v1/cases/{case.uuid}/transitions/"
+    steps = [
+        (coordinator, {"transition": "wegen"}),
+        (coordinator, {"transition": "inbreng_voorbereiden", "inbreng": "Eerste inbreng"}),
+        (teamlead, {"transition": "inbrengen", "reason": "Akkoord"}),
+        (coordinator, {"transition": "riec_weegt"}),
+        (
+            coordinator,
+            {
+                "transition": "sluiten",
+                "reason": "Geen RIEC-casus",
+                "closing_reason": "geen_riec_casus",
+            },
+        ),
+        (coordinator, {"transition": "heropenen", "reason": "Nieuwe signalen"}),
+        (coordinator, {"transition": "inbreng_voorbereiden", "inbreng": "Tweede inbreng"}),
+        (teamlead, {"transition": "inbrengen", "reason": "Akkoord"}),
+    ]
+    for client, body in steps:
+        response = client.post(path, body, format="json")
+        assert response.status_code == 200, (body, response.json())
+    sealed = list(RiecInbreng.objects.filter(case=case).order_by("id"))
+    assert [i.content for i in sealed] == ["Eerste inbreng", "Tweede inbreng"]
+    assert all(i.sealed_at and inbreng_verify(inbreng=i) for i in sealed)
+
+
+def test_afschalen_ends_the_zvh_escalation(orgs, actors, token_client):
+    case = satisfied_case(orgs, actors, "multiproblem")
+    Case.objects.filter(pk=case.pk).update(state="uitvoering")
+    path = f"/api/v1/cases/{case.uuid}/transitions/"
+    token_client(actors["teamlead"]).post(
+        path, {"transition": "opschalen", "reason": "Zwaar"}, format="json"
+    )
+    case.refresh_from_db()
+    assert case.escalated_to_zvh_at is not None
+    token_client(actors["coordinator"]).post(
+        path, {"transition": "afschalen", "reason": "Stabiel"}, format="json"
+    )
+    case.refresh_from_db()
+    assert case.escalated_to_zvh_at is None
