@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from permissions.origin import request_origin
-from permissions.selectors import disclosure_profile_default_for
 from workflows.machines import machine_for
 
 from .forms import ParticipantForm, ReasonForm
@@ -114,16 +113,11 @@ def participant_add(request: HttpRequest, case_id: str) -> HttpResponse:
     form = ParticipantForm(request.POST, owner_id=case.owner_id)
     if form.is_valid():
         organisation = form.cleaned_data["organisation"]
-        profile = form.cleaned_data["disclosure_profile"] or disclosure_profile_default_for(
-            organisation=organisation, municipality_id=case.municipality_id
-        )
         try:
-            if profile is None:
-                raise CaseworkError(_("Choose a disclosure profile for this organisation."))
             participation_add(
                 case=case,
                 organisation=organisation,
-                disclosure_profile=profile,
+                disclosure_profile=form.cleaned_data["disclosure_profile"],
                 legal_basis=form.cleaned_data["legal_basis"],
                 granted_by=request.user,  # type: ignore[arg-type]
                 origin=request_origin(request),

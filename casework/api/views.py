@@ -39,7 +39,6 @@ from casework.services import (
 from casework.services.transitions import transition_inputs_json
 from config.api import Conflict, CursorPagination
 from permissions.origin import request_origin
-from permissions.selectors import disclosure_profile_default_for
 
 from .serializers import (
     BreakGlassSerializer,
@@ -127,19 +126,11 @@ class ParticipantsView(APIView):
             raise exceptions.PermissionDenied("Alleen de regievoerder beheert deelnemers.")
         body = ParticipationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        organisation = body.validated_data["organisation"]
-        profile = body.validated_data.get("disclosure_profile") or disclosure_profile_default_for(
-            organisation=organisation, municipality_id=case.municipality_id
-        )
-        if profile is None:
-            raise exceptions.ValidationError(
-                {"disclosure_profile": ["Kies een deelprofiel voor deze organisatie."]}
-            )
         try:
             participation = participation_add(
                 case=case,
-                organisation=organisation,
-                disclosure_profile=profile,
+                organisation=body.validated_data["organisation"],
+                disclosure_profile=body.validated_data.get("disclosure_profile"),
                 legal_basis=body.validated_data["legal_basis"],
                 granted_by=request.user,  # type: ignore[arg-type]
                 origin=request_origin(request),

@@ -46,6 +46,7 @@ from permissions.models import (
     Organisation,
     User,
 )
+from permissions.selectors import disclosure_profile_default_for
 from permissions.services import AccessEvent, access_log_record
 from workflows.clocks import due
 from workflows.machines import machine_for
@@ -353,12 +354,15 @@ def participation_add(
     *,
     case: Case,
     organisation: Organisation,
-    disclosure_profile: DisclosureProfile,
+    disclosure_profile: DisclosureProfile | None,
     legal_basis: str,
     granted_by: User,
     origin: str | None = None,
 ) -> Participation:
     """Invite ``organisation`` into ``case`` on a recorded legal basis.
+
+    Without a ``disclosure_profile`` the sharing matrix decides (the case municipality's
+    override, else the installation default for the organisation's type).
 
     Mirrors the grant into guardian's per-case group permission in the same transaction.
     Raises CaseworkError when the legal basis is missing, the case is at the highest
@@ -383,6 +387,14 @@ def participation_add(
         )
     if not organisation.is_active:
         raise CaseworkError(_("This organisation is not active."), field="organisation")
+    if disclosure_profile is None:
+        disclosure_profile = disclosure_profile_default_for(
+            organisation=organisation, municipality_id=case.municipality_id
+        )
+    if disclosure_profile is None:
+        raise CaseworkError(
+            _("Choose a disclosure profile for this organisation."), field="disclosure_profile"
+        )
     if not disclosure_profile.for_participants:
         raise CaseworkError(
             _("The profile %(profile)s is for the municipality's own staff, not for partners.")
