@@ -21,6 +21,7 @@ urlpatterns = [
         name="api-case-transitions",
     ),
     path("cases/<str:case_id>/history/", views.HistoryView.as_view(), name="api-case-history"),
+    path("cases/<str:case_id>/clocks/", views.ClocksView.as_view(), name="api-case-clocks"),
     path(
         "cases/<str:case_id>/linked-cases/",
         views.LinkedCasesView.as_view(),

@@ -30,6 +30,7 @@ from casework.services import (
     TransitionConflict,
     TransitionForbidden,
     case_break_glass,
+    case_clock_start,
     case_spawn_linked,
     case_transition,
     participation_add,
@@ -332,3 +333,39 @@ class LinkedCasesView(APIView):
         except CaseworkError as error:
             raise_as_validation(error)
         return Response(CaseListSerializer(spawned).data, status=status.HTTP_201_CREATED)
+
+
+class ClockStartSerializer(serializers.Serializer[dict[str, Any]]):
+    clock = serializers.CharField(max_length=40)
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class ClocksView(APIView):
+    """POST: start a side route's legal clock on the case (the Wvggz investigation)."""
+
+    @extend_schema(
+        request=ClockStartSerializer,
+        responses=inline_serializer("ClockStarted", {"due_on": serializers.DateField()}),
+    )
+    def post(self, request: Request, case_id: str) -> Response:
+        case, disclosure = case_get_for(
+            user=request.user, case_id=case_id, origin=request_origin(request)
+        )
+        if not disclosure.runs_case:
+            raise exceptions.PermissionDenied("Alleen de regievoerder start termijnen.")
+        body = ClockStartSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            deadline = case_clock_start(
+                case=case,
+                actor=request.user,  # type: ignore[arg-type]
+                key=body.validated_data["clock"],
+                reason=body.validated_data.get("reason", ""),
+                origin=request_origin(request),
+            )
+        except CaseworkError as error:
+            raise_as_validation(error)
+        return Response(
+            {"clock": deadline.key, "due_on": deadline.due_on.isoformat()},
+            status=status.HTTP_201_CREATED,
+        )

@@ -665,3 +665,33 @@ def case_spawn_linked(
         case_type=case_type,
     )
     return spawned
+
+
+# Legal clocks of side routes that are linked to a case rather than part of its workflow.
+SIDE_ROUTE_CLOCKS = ("wvggz_verkennend_onderzoek",)
+
+
+@transaction.atomic
+def case_clock_start(
+    *, case: Case, actor: User, key: str, reason: str = "", origin: str | None = None
+) -> CaseDeadline:
+    """Start a side route's legal clock (the Wvggz investigation: at most 14 days).
+
+    Raises CaseworkError for another clock or when one is already running.
+    """
+    _require_runs_case(actor=actor, case=case)
+    if key not in SIDE_ROUTE_CLOCKS:
+        raise CaseworkError(_("This clock cannot be started by hand."), field="clock")
+    if case.deadlines.filter(key=key, met_at__isnull=True, cancelled_at__isnull=True).exists():
+        raise CaseworkError(_("This clock is already running."), field="clock")
+    deadline = deadline_start(case=case, key=key, state="", start=timezone.localdate())
+    _log_change(
+        actor=actor,
+        origin=origin,
+        case=case,
+        what="clock_started",
+        clock=key,
+        due=deadline.due_on.isoformat(),
+        reason=reason,
+    )
+    return deadline

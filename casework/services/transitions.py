@@ -33,7 +33,7 @@ from permissions.policies import has_perm
 from permissions.services import AccessEvent, access_log_record
 from workflows.clocks import clock_get
 from workflows.fsm import FACTS_ATTRIBUTE, guard_messages, method_name
-from workflows.guards import CaseFacts
+from workflows.guards import CaseFacts, legal_basis_for_every_partner
 from workflows.machines import Effect, Input, InputKind, Machine, Transition, machine_for
 
 from .cases import CaseworkError, case_escalate_to_zvh, deadline_start, history_append
@@ -249,6 +249,12 @@ def case_transition(
     cleaned = _clean_inputs(spec, machine, inputs or {})
     facts = case_facts(case=locked, performer=user, inputs=cleaned)
     messages = guard_messages(spec, facts)
+    # Entering a state that shares data always needs a grondslag for every partner, whether
+    # or not the machine lists the guard on this particular transition.
+    if machine.state(spec.target).shares_data and legal_basis_for_every_partner not in spec.guards:
+        message = legal_basis_for_every_partner(facts)
+        if message:
+            messages.append(message)
     if messages:
         raise GuardFailure(messages)
     from_state = locked.state

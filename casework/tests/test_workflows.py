@@ -655,3 +655,40 @@ def test_afschalen_ends_the_zvh_escalation(orgs, actors, token_client):
     )
     case.refresh_from_db()
     assert case.escalated_to_zvh_at is None
+
+
+def test_the_wvggz_investigation_clock_runs_14_days_and_is_legal(orgs, actors, token_client):
+    from workflows.clocks import CLOCKS, due
+
+    case = make_case(
+        owner=orgs["gemeente"],
+        coordinator=actors["coordinator"],
+        case_type=CaseType.MULTIPROBLEM,
+        with_content=False,
+    )
+    invite(case, orgs["ggz"], actors["coordinator"])
+    path = f"/api/v1/cases/{case.uuid}/clocks/"
+    response = token_client(actors["coordinator"]).post(
+        path,
+        {"clock": "wvggz_verkennend_onderzoek", "reason": "Melding verward gedrag"},
+        format="json",
+    )
+    assert response.status_code == 201
+    expected = due(CLOCKS["wvggz_verkennend_onderzoek"], start=timezone.localdate())
+    assert response.json()["due_on"] == expected.isoformat()
+    again = token_client(actors["coordinator"]).post(
+        path, {"clock": "wvggz_verkennend_onderzoek"}, format="json"
+    )
+    assert again.status_code == 400
+    assert (
+        token_client(actors["coordinator"])
+        .post(path, {"clock": "bezwaartermijn"}, format="json")
+        .status_code
+        == 400
+    )
+    assert (
+        token_client(actors["ggz"])
+        .post(path, {"clock": "wvggz_verkennend_onderzoek"}, format="json")
+        .status_code
+        == 403
+    )
