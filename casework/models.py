@@ -63,6 +63,11 @@ class Case(ConcurrentTransitionMixin, workflow_mixin(field_name="state"), models
     case_type = models.CharField(_("case type"), max_length=20, choices=CaseType.choices)
     state = FSMField(_("state"), max_length=40, protected=True)
     closing_reason = models.CharField(_("closing reason"), max_length=40, blank=True)
+    care_track = models.BooleanField(
+        _("care track (zorgspoor)"),
+        default=False,
+        help_text=_("A care track runs alongside the enforcement track (woonoverlast)."),
+    )
     signal_count = models.PositiveIntegerField(
         _("linked signals"), default=0, help_text=_("Kept by signal triage.")
     )

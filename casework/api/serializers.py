@@ -88,6 +88,8 @@ def case_file_data(file: CaseFile) -> dict[str, Any]:
         case.coordinator.get_full_name() or case.coordinator.username if case.coordinator else None
     )
     data["organisation"] = case.owner.name
+    if case.case_type == "woonoverlast":
+        data["care_track"] = case.care_track
     subjects = [p for p in file.persons if p.field_group != FieldGroup.REPORTER]
     reporters = [p for p in file.persons if p.field_group == FieldGroup.REPORTER]
     if file.disclosure.allows(FieldGroup.IDENTITY) or file.disclosure.allows(FieldGroup.BSN):

@@ -23,6 +23,11 @@ urlpatterns = [
     path("cases/<str:case_id>/history/", views.HistoryView.as_view(), name="api-case-history"),
     path("cases/<str:case_id>/clocks/", views.ClocksView.as_view(), name="api-case-clocks"),
     path(
+        "cases/<str:case_id>/care-track/",
+        views.CareTrackView.as_view(),
+        name="api-case-care-track",
+    ),
+    path(
         "cases/<str:case_id>/linked-cases/",
         views.LinkedCasesView.as_view(),
         name="api-case-linked",

@@ -30,6 +30,7 @@ from casework.services import (
     TransitionConflict,
     TransitionForbidden,
     case_break_glass,
+    case_care_track_set,
     case_clock_start,
     case_spawn_linked,
     case_transition,
@@ -369,3 +370,36 @@ class ClocksView(APIView):
             {"clock": deadline.key, "due_on": deadline.due_on.isoformat()},
             status=status.HTTP_201_CREATED,
         )
+
+
+class CareTrackSerializer(serializers.Serializer[dict[str, Any]]):
+    active = serializers.BooleanField()
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class CareTrackView(APIView):
+    """POST: switch the parallel care track (zorgspoor) of a woonoverlast case on or off."""
+
+    @extend_schema(
+        request=CareTrackSerializer,
+        responses=inline_serializer("CareTrack", {"care_track": serializers.BooleanField()}),
+    )
+    def post(self, request: Request, case_id: str) -> Response:
+        case, disclosure = case_get_for(
+            user=request.user, case_id=case_id, origin=request_origin(request)
+        )
+        if not disclosure.runs_case:
+            raise exceptions.PermissionDenied("Alleen de regievoerder wijzigt het zorgspoor.")
+        body = CareTrackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            case = case_care_track_set(
+                case=case,
+                actor=request.user,  # type: ignore[arg-type]
+                active=body.validated_data["active"],
+                reason=body.validated_data.get("reason", ""),
+                origin=request_origin(request),
+            )
+        except CaseworkError as error:
+            raise_as_validation(error)
+        return Response({"care_track": case.care_track})

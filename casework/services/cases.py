@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -313,6 +314,21 @@ def case_person_add(
     if created:
         _log_change(actor=actor, origin=origin, case=case, what="person_added", role=role)
     return case_person
+
+
+@transaction.atomic
+def case_signal_linked(*, case: Case, actor: User, origin: str | None = None) -> Case:
+    """Count one more signal on ``case`` and log it as an event of the case.
+
+    The count is raised in the database (an F() update), so two signals linked at the same
+    moment are both counted. Updates ``case.signal_count`` in place and returns ``case``.
+    """
+    Case.objects.filter(pk=case.pk).update(
+        signal_count=F("signal_count") + 1, updated_at=timezone.now()
+    )
+    case.refresh_from_db(fields=["signal_count", "updated_at"])
+    _log_change(actor=actor, origin=origin, case=case, what="signal_linked")
+    return case
 
 
 @transaction.atomic
@@ -695,3 +711,24 @@ def case_clock_start(
         reason=reason,
     )
     return deadline
+
+
+@transaction.atomic
+def case_care_track_set(
+    *, case: Case, actor: User, active: bool, reason: str = "", origin: str | None = None
+) -> Case:
+    """Switch the parallel care track (zorgspoor) of a woonoverlast case on or off."""
+    _require_runs_case(actor=actor, case=case)
+    if case.case_type != CaseType.WOONOVERLAST:
+        raise CaseworkError(_("Only a woonoverlast case has a parallel care track."))
+    if case.care_track != active:
+        Case.objects.filter(pk=case.pk).update(care_track=active)
+        case.care_track = active
+        _log_change(
+            actor=actor,
+            origin=origin,
+            case=case,
+            what="care_track_started" if active else "care_track_ended",
+            reason=reason,
+        )
+    return case

@@ -692,3 +692,33 @@ def test_the_wvggz_investigation_clock_runs_14_days_and_is_legal(orgs, actors, t
         .status_code
         == 403
     )
+
+
+def test_woonoverlast_keeps_a_parallel_care_track(orgs, actors, token_client):
+    case = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"], with_content=False)
+    invite(case, orgs["ggz"], actors["coordinator"])
+    path = f"/api/v1/cases/{case.uuid}/care-track/"
+    client = token_client(actors["coordinator"])
+    assert client.post(
+        path, {"active": True, "reason": "Zorgen om gezondheid"}, format="json"
+    ).json() == {"care_track": True}
+    detail = client.get(f"/api/v1/cases/{case.uuid}/").json()
+    assert detail["care_track"] is True
+    assert (
+        token_client(actors["ggz"]).post(path, {"active": False}, format="json").status_code == 403
+    )
+    assert client.post(path, {"active": "misschien"}, format="json").status_code == 400
+    names = [r["name"] for r in client.get(f"/api/v1/cases/{case.uuid}/history/").json()["results"]]
+    assert "care_track_started" in names
+    youth = make_case(
+        owner=orgs["gemeente"],
+        coordinator=actors["coordinator"],
+        case_type=CaseType.JEUGDOVERLAST,
+        with_content=False,
+    )
+    assert (
+        client.post(
+            f"/api/v1/cases/{youth.uuid}/care-track/", {"active": True}, format="json"
+        ).status_code
+        == 400
+    )
