@@ -52,6 +52,17 @@ from .serializers import (
 )
 
 
+def case_run_by_caller(request: Request, case_id: str, *, refusal: str) -> Case:
+    """The case, for someone who runs it: 404 when it is not visible, 403 (``refusal``) when
+    the caller sees it but does not run it."""
+    case, disclosure = case_get_for(
+        user=request.user, case_id=case_id, origin=request_origin(request)
+    )
+    if not can_manage_participants(disclosure=disclosure):
+        raise exceptions.PermissionDenied(refusal)
+    return case
+
+
 def raise_as_validation(error: CaseworkError) -> None:
     raise exceptions.ValidationError({error.field: [error.message]})
 
@@ -107,11 +118,9 @@ class ParticipantsView(APIView):
 
     @extend_schema(responses=ParticipationSerializer(many=True))
     def get(self, request: Request, case_id: str) -> Response:
-        case, disclosure = case_get_for(
-            user=request.user, case_id=case_id, origin=request_origin(request)
+        case = case_run_by_caller(
+            request, case_id, refusal="Alleen de regievoerder beheert deelnemers."
         )
-        if not can_manage_participants(disclosure=disclosure):
-            raise exceptions.PermissionDenied("Alleen de regievoerder beheert deelnemers.")
         participations = (
             case.participations.filter(ended_at__isnull=True)
             .select_related("organisation", "disclosure_profile", "granted_by")
@@ -121,11 +130,9 @@ class ParticipantsView(APIView):
 
     @extend_schema(request=ParticipationCreateSerializer, responses=ParticipationSerializer)
     def post(self, request: Request, case_id: str) -> Response:
-        case, disclosure = case_get_for(
-            user=request.user, case_id=case_id, origin=request_origin(request)
+        case = case_run_by_caller(
+            request, case_id, refusal="Alleen de regievoerder beheert deelnemers."
         )
-        if not can_manage_participants(disclosure=disclosure):
-            raise exceptions.PermissionDenied("Alleen de regievoerder beheert deelnemers.")
         body = ParticipationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -147,11 +154,9 @@ class ParticipantDetailView(APIView):
 
     @extend_schema(request=ParticipationEndSerializer, responses={204: None})
     def delete(self, request: Request, case_id: str, participation_id: str) -> Response:
-        case, disclosure = case_get_for(
-            user=request.user, case_id=case_id, origin=request_origin(request)
+        case = case_run_by_caller(
+            request, case_id, refusal="Alleen de regievoerder beheert deelnemers."
         )
-        if not can_manage_participants(disclosure=disclosure):
-            raise exceptions.PermissionDenied("Alleen de regievoerder beheert deelnemers.")
         body = ParticipationEndSerializer(data=request.data or {})
         body.is_valid(raise_exception=True)
         participation = (
@@ -308,11 +313,9 @@ class LinkedCasesView(APIView):
 
     @extend_schema(request=LinkedCaseSerializer, responses={201: CaseListSerializer})
     def post(self, request: Request, case_id: str) -> Response:
-        source, disclosure = case_get_for(
-            user=request.user, case_id=case_id, origin=request_origin(request)
+        source = case_run_by_caller(
+            request, case_id, refusal="Alleen de regievoerder opent gekoppelde casussen."
         )
-        if not disclosure.runs_case:
-            raise exceptions.PermissionDenied("Alleen de regievoerder opent gekoppelde casussen.")
         body = LinkedCaseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         wanted = set(body.validated_data.get("persons") or [])
@@ -349,11 +352,9 @@ class ClocksView(APIView):
         responses=inline_serializer("ClockStarted", {"due_on": serializers.DateField()}),
     )
     def post(self, request: Request, case_id: str) -> Response:
-        case, disclosure = case_get_for(
-            user=request.user, case_id=case_id, origin=request_origin(request)
+        case = case_run_by_caller(
+            request, case_id, refusal="Alleen de regievoerder start termijnen."
         )
-        if not disclosure.runs_case:
-            raise exceptions.PermissionDenied("Alleen de regievoerder start termijnen.")
         body = ClockStartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -385,11 +386,9 @@ class CareTrackView(APIView):
         responses=inline_serializer("CareTrack", {"care_track": serializers.BooleanField()}),
     )
     def post(self, request: Request, case_id: str) -> Response:
-        case, disclosure = case_get_for(
-            user=request.user, case_id=case_id, origin=request_origin(request)
+        case = case_run_by_caller(
+            request, case_id, refusal="Alleen de regievoerder wijzigt het zorgspoor."
         )
-        if not disclosure.runs_case:
-            raise exceptions.PermissionDenied("Alleen de regievoerder wijzigt het zorgspoor.")
         body = CareTrackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
