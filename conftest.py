@@ -6,6 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from permissions.constants import OrganisationType, RoleSlug
+from permissions.constants import OrganisationType as T
+from permissions.constants import RoleSlug as R
 from permissions.models import User
 from permissions.services import api_token_issue
 from permissions.tests.factories import OrganisationFactory, UserFactory
@@ -34,6 +36,49 @@ def boa(gemeente):
 @pytest.fixture
 def partner_ggz(ggz):
     return UserFactory(username="ggz", organisation=ggz, role=RoleSlug.PARTNER)
+
+
+@pytest.fixture
+def orgs(db):
+    """A region of two municipalities with regional and local partners."""
+    return {
+        "gemeente": OrganisationFactory(name="Gemeente Testwaard", type=T.GEMEENTE),
+        "buurgemeente": OrganisationFactory(name="Gemeente Buurdorp", type=T.GEMEENTE),
+        "politie": OrganisationFactory(name="Politie Testwaard", type=T.POLITIE),
+        "ggz": OrganisationFactory(name="GGZ Testwaard", type=T.GGZ),
+        "corporatie": OrganisationFactory(name="Woonstichting Testwaard", type=T.WONINGCORPORATIE),
+        "jongerenwerk": OrganisationFactory(name="Jongerenwerk Testwaard", type=T.JONGERENWERK),
+        "om": OrganisationFactory(name="OM Testwaard", type=T.OM),
+        "zvh": OrganisationFactory(name="ZVH Testwaard", type=T.ZVH),
+    }
+
+
+@pytest.fixture
+def actors(orgs):
+    """One user per role, mostly of Gemeente Testwaard; partners of their organisations."""
+    g = orgs["gemeente"]
+    return {
+        "coordinator": UserFactory(username="coordinator", organisation=g, role=R.COORDINATOR),
+        "colleague": UserFactory(username="colleague", organisation=g, role=R.COORDINATOR),
+        "teamlead": UserFactory(username="teamlead", organisation=g, role=R.TEAM_LEAD),
+        "boa": UserFactory(username="boa", organisation=g, role=R.BOA),
+        "boa2": UserFactory(username="boa2", organisation=g, role=R.BOA),
+        "privacy": UserFactory(username="privacy", organisation=g, role=R.PRIVACY_OFFICER),
+        "beheer": UserFactory(username="beheer", organisation=g, role=R.FUNCTIONAL_ADMIN),
+        "wijkagent": UserFactory(
+            username="wijkagent", organisation=orgs["politie"], role=R.WIJKAGENT
+        ),
+        "ggz": UserFactory(username="ggz", organisation=orgs["ggz"], role=R.PARTNER),
+        "corporatie": UserFactory(
+            username="corporatie", organisation=orgs["corporatie"], role=R.PARTNER
+        ),
+        "jongerenwerk": UserFactory(
+            username="jongerenwerk", organisation=orgs["jongerenwerk"], role=R.PARTNER
+        ),
+        "buurcoordinator": UserFactory(
+            username="buurcoordinator", organisation=orgs["buurgemeente"], role=R.COORDINATOR
+        ),
+    }
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from . import views
 api_v1 = [
     path("", include("permissions.api.urls")),
     path("", include("casework.api.urls")),
+    path("", include("signals.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,487 @@
+"""Reads of signals. Every list starts from ``signals_visible_to``; every single signal comes
+through ``signal_get_for``, which answers the same for absent and forbidden.
+
+Matching ("bekend?") compares blind indexes only: nothing is decrypted to find a match.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from casework.models import Case, CasePerson, CaseType, Confidentiality
+from casework.selectors import cases_visible_to, parse_uuid
+from permissions.crypto import data_key_cache_warm
+from permissions.models import AccessAction, AccessResult
+from permissions.services import AccessEvent, access_log_record
+
+from .models import Signal, SignalPerson, SignalPersonRole, SignalStatus
+from .policies import SignalView, signal_view, triage_municipality_id
+
+
+class SignalNotFound(Http404):
+    """The signal does not exist, or the viewer may not know that it does."""
+
+
+# Why two records are thought to be about the same person or home, strongest first.
+REASON_BSN = "bsn"
+REASON_NAME_BIRTH_DATE = "name_birth_date"
+REASON_ADDRESS = "address"
+REASONS = (REASON_BSN, REASON_NAME_BIRTH_DATE, REASON_ADDRESS)
+
+KNOWN_ELSEWHERE = "bekend in een andere gemeente"
+KNOWN_AT_ZVH = "bekend bij de ZVH"
+
+
+def signals_visible_to(*, user: Any) -> QuerySet[Signal]:
+    """Every signal ``user`` may see in a list: their municipality's when they triage, and
+    always the ones they reported themselves (for those, only the status is shown)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Signal.objects.none()
+    visible = Q(reporter_id=user.pk)
+    municipality_id = triage_municipality_id(user)
+    if municipality_id is not None:
+        visible |= Q(municipality_id=municipality_id)
+    return Signal.objects.filter(visible)
+
+
+def signal_list_for(
+    *,
+    user: Any,
+    status: str = "",
+    category: str = "",
+    wijk: str = "",
+    since: datetime.datetime | None = None,
+) -> QuerySet[Signal]:
+    """The signals ``user`` may see, filtered, with what one list row needs in one query."""
+    queryset = signals_visible_to(user=user)
+    if status:
+        queryset = queryset.filter(status=status)
+    if category:
+        queryset = queryset.filter(category__code=category.upper())
+    if wijk:
+        queryset = queryset.filter(wijk=wijk.upper())
+    if since is not None:
+        queryset = queryset.filter(created_at__gte=since)
+    return queryset.select_related("category").annotate(
+        case_uuid=F("case__uuid"), case_closed_at=F("case__closed_at")
+    )
+
+
+def _rank(view: SignalView) -> int:
+    return (SignalView.NONE, SignalView.STATUS, SignalView.FULL).index(view)
+
+
+def _log_denied(*, user: Any, origin: str | None, object_id: str) -> None:
+    access_log_record(
+        actor=user,
+        origin=origin,
+        events=[
+            AccessEvent(
+                action=AccessAction.READ_CASE,
+                object_type="signal",
+                object_id=object_id[:64],
+                result=AccessResult.DENIED,
+            )
+        ],
+    )
+
+
+def signal_get_for(
+    *,
+    user: Any,
+    signal_id: Any,
+    origin: str | None = None,
+    minimum: SignalView = SignalView.STATUS,
+) -> tuple[Signal, SignalView]:
+    """The signal with public id ``signal_id`` and how much of it ``user`` may see.
+
+    Raises SignalNotFound, identically, when the signal is absent or ``user`` sees less of
+    it than ``minimum``; such attempts are written to the access log as denied.
+    """
+    parsed = parse_uuid(signal_id)
+    signal = None
+    if parsed is not None:
+        signal = (
+            signals_visible_to(user=user)
+            .filter(uuid=parsed)
+            .select_related("category", "municipality")
+            .annotate(case_uuid=F("case__uuid"), case_closed_at=F("case__closed_at"))
+            .first()
+        )
+    view = signal_view(user=user, signal=signal) if signal is not None else SignalView.NONE
+    if signal is None or _rank(view) < _rank(minimum) or view == SignalView.NONE:
+        _log_denied(user=user, origin=origin, object_id=str(signal_id))
+        raise SignalNotFound("Signaal niet gevonden.")
+    return signal, view
+
+
+def _require_full(*, user: Any, signal: Signal) -> None:
+    # Defence in depth: the chokepoint and these readers must agree.
+    if signal_view(user=user, signal=signal) != SignalView.FULL:
+        raise SignalNotFound("Signaal niet gevonden.")
+
+
+@dataclass(frozen=True)
+class SignalFile:
+    """A signal as a triaging coordinator sees it: decrypted, with its persons."""
+
+    signal: Signal
+    persons: list[SignalPerson]
+
+
+def signal_file_get(*, user: Any, signal: Signal, origin: str | None = None) -> SignalFile:
+    """Load the full signal for a viewer who may see it all, and log the read.
+
+    One access-log row for the signal and one per person named in it. Raises SignalNotFound
+    unless ``user`` sees the full signal (the caller found it through ``signal_get_for``).
+    """
+    _require_full(user=user, signal=signal)
+    full = (
+        Signal.objects.filter(pk=signal.pk)
+        .select_related(
+            "category", "municipality", "reporter", "reporter_organisation", "decided_by"
+        )
+        .annotate(
+            case_uuid=F("case__uuid"),
+            case_closed_at=F("case__closed_at"),
+            key_uuid=F("data_key__uuid"),
+        )
+        .get()
+    )
+    persons: list[Any] = list(
+        SignalPerson.objects.filter(signal=full)
+        .select_related("person")
+        .annotate(person_key_uuid=F("person__data_key__uuid"))
+        .defer("person__bsn_index", "person__name_birth_date_index", "person__address_index")
+        .order_by("id")
+    )
+    # Unwrap every data key this page decrypts with in one query, not one per person.
+    data_key_cache_warm(key_uuids=[full.key_uuid, *(p.person_key_uuid for p in persons)])
+    events = [
+        AccessEvent(
+            action=AccessAction.READ_CASE,
+            object_type="signal",
+            object_id=str(full.uuid),
+            field_groups=("nuisance",),
+            detail={"reference": full.reference},
+        )
+    ]
+    for signal_person in persons:
+        events.append(
+            AccessEvent(
+                action=AccessAction.READ_CASE,
+                object_type="signal",
+                object_id=str(full.uuid),
+                person_uuid=signal_person.person.uuid,
+                field_groups=(
+                    ("identity", "bsn")
+                    if signal_person.role == SignalPersonRole.SUBJECT
+                    else ("reporter",)
+                ),
+                detail={"reference": full.reference, "role": signal_person.role},
+            )
+        )
+    access_log_record(actor=user, origin=origin, events=events)
+    return SignalFile(signal=full, persons=persons)
+
+
+@dataclass(frozen=True)
+class CaseMatch:
+    """An open case the viewer may see that concerns the same person or address."""
+
+    case: Case
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SignalMatch:
+    """Another signal of the same municipality about the same person or address."""
+
+    signal: Signal
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class KnownElsewhere:
+    """The person or address is in an open case the viewer may not see: only that, and why."""
+
+    reason: str
+    where: str
+
+
+@dataclass(frozen=True)
+class SignalMatches:
+    cases: list[CaseMatch]
+    signals: list[SignalMatch]
+    elsewhere: list[KnownElsewhere]
+
+
+def _ordered(reasons: Iterable[str]) -> tuple[str, ...]:
+    found = set(reasons)
+    return tuple(r for r in REASONS if r in found)
+
+
+def _signal_indexes(signal: Signal) -> dict[str, set[bytes]]:
+    """The blind indexes of the signal's persons and address (bytes; nothing decrypted)."""
+    indexes: dict[str, set[bytes]] = {reason: set() for reason in REASONS}
+    rows = SignalPerson.objects.filter(signal=signal).values_list(
+        "person__bsn_index", "person__name_birth_date_index"
+    )
+    for bsn_index, name_index in rows:
+        if bsn_index is not None:
+            indexes[REASON_BSN].add(bytes(bsn_index))
+        if name_index is not None:
+            indexes[REASON_NAME_BIRTH_DATE].add(bytes(name_index))
+    if signal.address_index is not None:
+        indexes[REASON_ADDRESS].add(bytes(signal.address_index))
+    return indexes
+
+
+_PERSON_COLUMNS = {
+    REASON_BSN: "person__bsn_index",
+    REASON_NAME_BIRTH_DATE: "person__name_birth_date_index",
+    REASON_ADDRESS: "person__address_index",
+}
+
+
+def _reasons_of(
+    row: dict[str, Any], indexes: dict[str, set[bytes]], columns: dict[str, str]
+) -> list[str]:
+    return [
+        reason
+        for reason, column in columns.items()
+        if row.get(column) is not None and bytes(row[column]) in indexes[reason]
+    ]
+
+
+def _case_matches(
+    *, user: Any, signal: Signal, indexes: dict[str, set[bytes]]
+) -> tuple[list[CaseMatch], list[KnownElsewhere]]:
+    condition = Q(pk__in=[])
+    for reason, column in _PERSON_COLUMNS.items():
+        if indexes[reason]:
+            condition |= Q(**{f"{column}__in": list(indexes[reason])})
+    rows = CasePerson.objects.filter(condition, case__closed_at__isnull=True).values(
+        "case_id",
+        *_PERSON_COLUMNS.values(),
+        "case__municipality_id",
+        "case__escalated_to_zvh_at",
+        "case__confidentiality",
+    )
+    reasons: dict[int, set[str]] = defaultdict(set)
+    facts: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        reasons[row["case_id"]].update(_reasons_of(row, indexes, _PERSON_COLUMNS))
+        facts[row["case_id"]] = row
+    if not reasons:
+        return [], []
+    visible = {
+        case.pk: case
+        for case in cases_visible_to(user=user)
+        .filter(pk__in=list(reasons))
+        .only("uuid", "reference", "case_type", "state", "wijk", "buurt", "opened_at", "created_at")
+    }
+    matches = [
+        CaseMatch(case=case, reasons=_ordered(reasons[pk]))
+        for pk, case in sorted(visible.items(), key=lambda item: item[1].opened_at, reverse=True)
+    ]
+    hints: set[tuple[str, str]] = set()
+    for pk, found in reasons.items():
+        row = facts[pk]
+        # Cases at the highest confidentiality (RIEC) are never hinted at, not even vaguely.
+        if pk in visible or row["case__confidentiality"] >= Confidentiality.HIGHEST:
+            continue
+        if row["case__escalated_to_zvh_at"] is not None:
+            where = KNOWN_AT_ZVH
+        elif row["case__municipality_id"] != signal.municipality_id:
+            where = KNOWN_ELSEWHERE
+        else:
+            continue
+        hints.update((reason, where) for reason in found)
+    elsewhere = [
+        KnownElsewhere(reason=reason, where=where)
+        for reason, where in sorted(hints, key=lambda h: (REASONS.index(h[0]), h[1]))
+    ]
+    return matches, elsewhere
+
+
+def _signal_matches(*, signal: Signal, indexes: dict[str, set[bytes]]) -> list[SignalMatch]:
+    reasons: dict[int, set[str]] = defaultdict(set)
+    person_columns = {r: c for r, c in _PERSON_COLUMNS.items() if r != REASON_ADDRESS}
+    condition = Q(pk__in=[])
+    for reason, column in person_columns.items():
+        if indexes[reason]:
+            condition |= Q(**{f"{column}__in": list(indexes[reason])})
+    rows = (
+        SignalPerson.objects.filter(condition, signal__municipality_id=signal.municipality_id)
+        .exclude(signal_id=signal.pk)
+        .values("signal_id", *person_columns.values())
+    )
+    for row in rows:
+        reasons[row["signal_id"]].update(_reasons_of(row, indexes, person_columns))
+    if indexes[REASON_ADDRESS]:
+        same_address = (
+            Signal.objects.filter(
+                municipality_id=signal.municipality_id,
+                address_index__in=list(indexes[REASON_ADDRESS]),
+            )
+            .exclude(pk=signal.pk)
+            .values_list("pk", flat=True)
+        )
+        for pk in same_address:
+            reasons[pk].add(REASON_ADDRESS)
+    if not reasons:
+        return []
+    signals = (
+        Signal.objects.filter(pk__in=list(reasons))
+        .select_related("category")
+        .only(
+            "uuid",
+            "reference",
+            "status",
+            "observed_at",
+            "created_at",
+            "wijk",
+            "buurt",
+            "category__code",
+            "category__label_nl",
+        )
+        .order_by("-created_at")
+    )
+    return [SignalMatch(signal=s, reasons=_ordered(reasons[s.pk])) for s in signals]
+
+
+def signal_matches(*, user: Any, signal: Signal, origin: str | None = None) -> SignalMatches:
+    """Open cases and other signals about the same person (BSN, surname + birth date) or
+    address ("bekend?"), for a viewer who sees the full signal (else SignalNotFound). The
+    search is logged.
+
+    Only blind indexes are compared; nothing is decrypted. Open cases the viewer may not see
+    are reported only as "known in another municipality" or "known at the ZVH", with the
+    reason and nothing else; cases at the highest confidentiality are not mentioned at all.
+    """
+    _require_full(user=user, signal=signal)
+    indexes = _signal_indexes(signal)
+    cases, elsewhere = _case_matches(user=user, signal=signal, indexes=indexes)
+    signals = _signal_matches(signal=signal, indexes=indexes)
+    person_uuids = list(
+        SignalPerson.objects.filter(signal=signal).values_list("person__uuid", flat=True).distinct()
+    )
+    detail = {
+        "reference": signal.reference,
+        "cases": len(cases),
+        "signals": len(signals),
+        "elsewhere": len(elsewhere),
+    }
+    targets: list[uuid.UUID | None] = [*person_uuids] or [None]
+    access_log_record(
+        actor=user,
+        origin=origin,
+        events=[
+            AccessEvent(
+                action=AccessAction.SEARCH,
+                object_type="signal",
+                object_id=str(signal.uuid),
+                person_uuid=person_uuid,
+                detail=detail,
+            )
+            for person_uuid in targets
+        ],
+    )
+    return SignalMatches(cases=cases, signals=signals, elsewhere=elsewhere)
+
+
+# Default bundling thresholds of the domain brief: several signals about one place.
+ADDRESS_BUNDLE_MIN = 3
+YOUTH_BUNDLE_MIN = 5
+BUNDLE_WINDOW_DAYS = 28
+
+
+@dataclass(frozen=True)
+class BundleProposal:
+    """New signals that should probably become one case."""
+
+    kind: str  # "address" or "buurt"
+    buurt: str  # the buurt code for youth nuisance; empty for an address
+    signal_ids: tuple[uuid.UUID, ...]
+
+
+def bundle_proposals(
+    *,
+    municipality_id: int,
+    today: datetime.date,
+    address_min: int = ADDRESS_BUNDLE_MIN,
+    youth_min: int = YOUTH_BUNDLE_MIN,
+    window_days: int = BUNDLE_WINDOW_DAYS,
+) -> list[BundleProposal]:
+    """Groups of new signals to propose as one case, for the triage inbox.
+
+    Per address (blind index): at least ``address_min`` new signals observed in the last
+    ``window_days`` days up to and including ``today``. Per buurt: at least ``youth_min``
+    new signals of youth-nuisance categories in that window. Nothing is decrypted.
+    """
+    start = timezone.make_aware(
+        datetime.datetime.combine(
+            today - datetime.timedelta(days=window_days - 1), datetime.time.min
+        )
+    )
+    end = timezone.make_aware(
+        datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min)
+    )
+    recent = Signal.objects.filter(
+        municipality_id=municipality_id,
+        status=SignalStatus.NEW,
+        observed_at__gte=start,
+        observed_at__lt=end,
+    )
+    proposals: list[BundleProposal] = []
+    addresses = [
+        bytes(row["address_index"])
+        for row in recent.filter(address_index__isnull=False)
+        .values("address_index")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=address_min)
+        .order_by("address_index")
+    ]
+    if addresses:
+        grouped: dict[bytes, list[uuid.UUID]] = defaultdict(list)
+        for index, signal_uuid in (
+            recent.filter(address_index__in=addresses)
+            .order_by("observed_at", "pk")
+            .values_list("address_index", "uuid")
+        ):
+            grouped[bytes(index or b"")].append(signal_uuid)
+        proposals += [
+            BundleProposal(kind="address", buurt="", signal_ids=tuple(ids))
+            for ids in grouped.values()
+        ]
+    youth = recent.filter(category__case_type=CaseType.JEUGDOVERLAST).exclude(buurt="")
+    buurten = [
+        row["buurt"]
+        for row in youth.values("buurt")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=youth_min)
+        .order_by("buurt")
+    ]
+    if buurten:
+        by_buurt: dict[str, list[uuid.UUID]] = defaultdict(list)
+        for buurt, signal_uuid in (
+            youth.filter(buurt__in=buurten)
+            .order_by("observed_at", "pk")
+            .values_list("buurt", "uuid")
+        ):
+            by_buurt[buurt].append(signal_uuid)
+        proposals += [
+            BundleProposal(kind="buurt", buurt=buurt, signal_ids=tuple(ids))
+            for buurt, ids in sorted(by_buurt.items())
+        ]
+    return proposals
