@@ -286,10 +286,13 @@ def _signal_municipality(
             )
         return municipality
     municipality = Municipality.objects.filter(code=code).first() if code else None
-    if municipality is None or (
-        organisation is not None
-        and organisation.region_id is not None
-        and municipality.region_id != organisation.region_id
+    # An organisation without a municipality files only inside its own region; one with
+    # neither works for no municipality at all.
+    if (
+        municipality is None
+        or organisation is None
+        or organisation.region_id is None
+        or municipality.region_id != organisation.region_id
     ):
         errors.add(
             "location.wijk",
