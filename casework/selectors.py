@@ -347,3 +347,15 @@ def overdue_only(queryset: QuerySet[Case], *, today: date) -> QuerySet[Case]:
             )
         )
     )
+
+
+def participation_get_active(*, case: Case, participation_id: Any) -> Participation | None:
+    """The active participation with this public id in ``case``, or None."""
+    parsed = parse_uuid(participation_id)
+    if parsed is None:
+        return None
+    return (
+        Participation.objects.filter(case=case, uuid=parsed, ended_at__isnull=True)
+        .select_related("organisation", "case")
+        .first()
+    )

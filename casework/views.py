@@ -18,7 +18,7 @@ from permissions.origin import request_origin
 from workflows.machines import machine_for
 
 from .forms import ParticipantForm, ReasonForm
-from .models import CaseType, Confidentiality, Participation
+from .models import CaseType, Confidentiality
 from .policies import can_manage_participants
 from .selectors import (
     case_file_get_for,
@@ -26,7 +26,7 @@ from .selectors import (
     case_history,
     cases_visible_to,
     overdue_only,
-    parse_uuid,
+    participation_get_active,
     with_deadlines,
 )
 from .services import (
@@ -143,14 +143,7 @@ def participant_end(request: HttpRequest, case_id: str, participation_id: str) -
     )
     if not can_manage_participants(disclosure=disclosure):
         raise PermissionDenied
-    parsed = parse_uuid(participation_id)
-    participation = (
-        Participation.objects.filter(case=case, uuid=parsed, ended_at__isnull=True)
-        .select_related("organisation", "case")
-        .first()
-        if parsed
-        else None
-    )
+    participation = participation_get_active(case=case, participation_id=participation_id)
     if participation is not None:
         participation_end(
             participation=participation,

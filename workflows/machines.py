@@ -42,11 +42,8 @@ class Effect(StrEnum):
 
     CLOSE = "close"
     REOPEN = "reopen"
-    START_ZIENSWIJZE = "start_zienswijze"
     RECORD_ZIENSWIJZE = "record_zienswijze"
-    START_BEZWAARTERMIJN = "start_bezwaartermijn"
     START_HUISVERBOD = "start_huisverbod"
-    REQUEST_GROEPSSCAN = "request_groepsscan"
     ESCALATE_TO_ZVH = "escalate_to_zvh"
     DE_ESCALATE = "de_escalate"
     REQUEST_INBRENG = "request_inbreng"
@@ -181,7 +178,6 @@ WOONOVERLAST = Machine(
             ("waarschuwing",),
             "voornemen_gedragsaanwijzing",
             reason_required=True,
-            effects=(Effect.START_ZIENSWIJZE,),
         ),
         Transition(
             "zienswijze_vastleggen",
@@ -198,7 +194,6 @@ WOONOVERLAST = Machine(
             "gedragsaanwijzing",
             guards=(g.zienswijze_done,),
             reason_required=True,
-            effects=(Effect.START_BEZWAARTERMIJN,),
         ),
         Transition(
             "monitoren",
@@ -281,7 +276,6 @@ JEUGDOVERLAST = Machine(
             "informatie_verzamelen",
             inputs=(Input("groepsscan_request", "Gemotiveerd verzoek om de groepsscan"),),
             guards=(g.youth_core_partners, g.legal_basis_for_every_partner),
-            effects=(Effect.REQUEST_GROEPSSCAN,),
         ),
         Transition(
             "integraal_beeld_vormen",

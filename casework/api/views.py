@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from casework.models import Case, CaseType, Participation
+from casework.models import Case, CaseType
 from casework.policies import can_manage_participants
 from casework.selectors import (
     case_file_get_for,
@@ -20,7 +20,7 @@ from casework.selectors import (
     case_history,
     cases_visible_to,
     overdue_only,
-    parse_uuid,
+    participation_get_active,
     with_deadlines,
 )
 from casework.services import (
@@ -159,13 +159,7 @@ class ParticipantDetailView(APIView):
         )
         body = ParticipationEndSerializer(data=request.data or {})
         body.is_valid(raise_exception=True)
-        participation = (
-            Participation.objects.filter(case=case, uuid=participation_id, ended_at__isnull=True)
-            .select_related("organisation", "case")
-            .first()
-            if parse_uuid(participation_id)
-            else None
-        )
+        participation = participation_get_active(case=case, participation_id=participation_id)
         if participation is None:
             raise exceptions.NotFound("Deelname niet gevonden.")
         participation_end(

@@ -377,8 +377,6 @@ def _apply_effects(
             draft.approved_by = user
             draft.sealed_at = now
             draft.save(update_fields=["approved_by", "sealed_at"])
-        # START_ZIENSWIJZE, START_BEZWAARTERMIJN and REQUEST_GROEPSSCAN are the clocks of the
-        # states they enter (machines.State.clock); their text inputs go into the history.
 
 
 def _seal(content: str) -> str:
