@@ -6,7 +6,7 @@ No real person's data, ever: every name here is invented.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from django.contrib.auth.models import Permission
@@ -33,6 +33,10 @@ from permissions.services import (
     roles_ensure_defaults,
     user_create,
 )
+from signals.services import StreetRow, streets_load
+
+from . import geography
+from .geography import demo_streets
 
 DEFAULT_DEMO_PASSWORD = "demo-demo-demo"  # noqa: S105  (documented demo password)
 REGION = ("regio-lindewaard", "Regio Lindewaard")
@@ -128,7 +132,7 @@ DEMO_CASES = [
         LINDEWAARD,
         CaseType.WOONOVERLAST,
         "WK999901",
-        "BU99990102",
+        "BU99990101",
         persons=[
             (PersonRole.SUBJECT, JOHAN_BRINKERS),
             (
@@ -159,7 +163,7 @@ DEMO_CASES = [
         LINDEWAARD,
         CaseType.MULTIPROBLEM,
         "WK999903",
-        "BU99990305",
+        "BU99990302",
         persons=[
             (
                 PersonRole.SUBJECT,
@@ -280,6 +284,21 @@ def demo_seed(*, password: str | None = None) -> dict[str, int]:
             is_demo=True,
         )
         created["users"] += 1
+    created["streets"] = sum(
+        streets_load(
+            municipality=municipalities[key],
+            rows=[
+                StreetRow(**asdict(street))
+                for street in demo_streets(
+                    municipality_number=municipalities[key].code[2:], wijken=wijken, place=place
+                )
+            ],
+        )
+        for key, wijken, place in (
+            (LINDEWAARD, geography.LINDEWAARD, geography.LINDEWAARD_PLACE),
+            (VEENHOVEN, geography.VEENHOVEN, geography.VEENHOVEN_PLACE),
+        )
+    )
     created["cases"] = _demo_cases(organisations)
     return created
 

@@ -11,7 +11,7 @@ from permissions.models import AccessAction
 from permissions.origin import request_origin
 from permissions.services import AccessEvent, access_log_record
 
-from .models import Category, Signal
+from .models import Buurt, Category, Signal, Street, Wijk
 
 
 @admin.register(Category)
@@ -77,3 +77,27 @@ class SignalAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(Wijk)
+class WijkAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "municipality"]
+    list_filter = ["municipality"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Buurt)
+class BuurtAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "wijk"]
+    list_filter = ["wijk__municipality"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Street)
+class StreetAdmin(admin.ModelAdmin):
+    """The postcode table the intake form fills wijk and buurt from."""
+
+    list_display = ["postcode", "name", "number_from", "number_to", "numbers", "buurt", "city"]
+    list_filter = ["buurt__wijk__municipality", "buurt__wijk"]
+    search_fields = ["postcode", "name"]
+    list_select_related = ["buurt"]

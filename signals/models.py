@@ -37,6 +37,95 @@ class Category(models.Model):
         return f"{self.code} {self.label_nl}"
 
 
+class Wijk(models.Model):
+    """A wijk (district) of a municipality, with its CBS code (WK + municipality + 2 digits)."""
+
+    municipality = models.ForeignKey(
+        "permissions.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="wijken",
+    )
+    code = models.CharField(_("code"), max_length=10, unique=True, help_text="WK999901")
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("wijk")
+        verbose_name_plural = _("wijken")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Buurt(models.Model):
+    """A buurt (neighbourhood) in a wijk, with its CBS code (BU + wijk digits + 2 digits)."""
+
+    wijk = models.ForeignKey(
+        Wijk, verbose_name=_("wijk"), on_delete=models.CASCADE, related_name="buurten"
+    )
+    code = models.CharField(_("code"), max_length=10, unique=True, help_text="BU99990101")
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("buurt")
+        verbose_name_plural = _("buurten")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Street(models.Model):
+    """The house numbers of one street that share one postcode, and the buurt they lie in.
+
+    The shape of the national address register's postcode table: a postcode with a range of
+    numbers (odd, even or both) on one street. Enough to fill in street, wijk and buurt from a
+    postcode and house number; an address not in the table is accepted as typed.
+    """
+
+    class Numbers(models.TextChoices):
+        ALL = "all", _("all numbers")
+        ODD = "odd", _("odd numbers")
+        EVEN = "even", _("even numbers")
+
+    buurt = models.ForeignKey(
+        Buurt, verbose_name=_("buurt"), on_delete=models.CASCADE, related_name="streets"
+    )
+    postcode = models.CharField(_("postcode"), max_length=6, help_text="9999AB")
+    name = models.CharField(_("street"), max_length=100)
+    city = models.CharField(_("place"), max_length=100)
+    number_from = models.PositiveIntegerField(_("from number"), default=1)
+    number_to = models.PositiveIntegerField(_("to number"), default=99999)
+    numbers = models.CharField(
+        _("numbers"), max_length=4, choices=Numbers.choices, default=Numbers.ALL
+    )
+
+    class Meta:
+        verbose_name = _("street")
+        verbose_name_plural = _("streets")
+        ordering = ["postcode", "number_from"]
+        indexes = [models.Index(fields=["postcode", "number_from"], name="street_postcode")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number_from__lte=models.F("number_to")), name="street_number_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.postcode} {self.name} {self.number_from}-{self.number_to}"
+
+    def holds(self, number: int) -> bool:
+        """Whether house number ``number`` lies in this range."""
+        if not self.number_from <= number <= self.number_to:
+            return False
+        if self.numbers == self.Numbers.ODD:
+            return number % 2 == 1
+        if self.numbers == self.Numbers.EVEN:
+            return number % 2 == 0
+        return True
+
+
 class SignalSource(models.TextChoices):
     BOA = "boa", _("Enforcement officer (boa)")
     WIJKAGENT = "wijkagent", _("Community police officer (wijkagent)")

@@ -23,7 +23,7 @@ from permissions.crypto import data_key_cache_warm
 from permissions.models import AccessAction, AccessResult
 from permissions.services import AccessEvent, access_log_record
 
-from .models import Signal, SignalPerson, SignalPersonRole, SignalStatus
+from .models import Category, Signal, SignalPerson, SignalPersonRole, SignalStatus, Street
 from .policies import SignalView, signal_view, triage_municipality_id
 
 
@@ -485,3 +485,67 @@ def bundle_proposals(
             for buurt, ids in sorted(by_buurt.items())
         ]
     return proposals
+
+
+@dataclass(frozen=True)
+class AddressFound:
+    """What the street table knows about a postcode (and house number)."""
+
+    postcode: str
+    street: str
+    city: str
+    wijk: str
+    wijk_name: str
+    buurt: str
+    buurt_name: str
+    municipality_id: int
+
+
+def address_lookup(*, postcode: str, house_number: int | None = None) -> AddressFound | None:
+    """The street, wijk and buurt of a normalised ``postcode`` (``9999AB``), or None.
+
+    With a ``house_number`` only a range holding that number answers; without one, the
+    postcode's first range (a postcode nearly always lies on one street). Public data: the
+    lookup is not logged.
+    """
+    rows = (
+        Street.objects.filter(postcode=postcode)
+        .select_related("buurt__wijk")
+        .order_by("number_from", "pk")
+    )
+    for row in rows:
+        if house_number is None or row.holds(house_number):
+            return AddressFound(
+                postcode=row.postcode,
+                street=row.name,
+                city=row.city,
+                wijk=row.buurt.wijk.code,
+                wijk_name=row.buurt.wijk.name,
+                buurt=row.buurt.code,
+                buurt_name=row.buurt.name,
+                municipality_id=row.buurt.wijk.municipality_id,
+            )
+    return None
+
+
+# How far back a reporter's own choices count for the order of the category picker.
+CATEGORY_HABIT_DAYS = 90
+
+
+def categories_for_reporter(*, user: Any, now: datetime.datetime | None = None) -> list[Category]:
+    """The active categories, the ones ``user``'s organisation used most in the last
+    ``CATEGORY_HABIT_DAYS`` days first, then in the functional admin's order.
+
+    One query. Counts only: nothing about the signals themselves is read.
+    """
+    since = (now or timezone.now()) - datetime.timedelta(days=CATEGORY_HABIT_DAYS)
+    organisation_id = getattr(user, "organisation_id", None)
+    used = Count(
+        "signals",
+        filter=Q(signals__reporter_organisation_id=organisation_id, signals__created_at__gte=since),
+    )
+    return list(
+        Category.objects.filter(active=True)
+        .annotate(used=used)
+        .order_by("-used", "sort_order", "code")
+    )

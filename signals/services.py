@@ -46,14 +46,18 @@ from permissions.models import AccessAction, Municipality, User
 from permissions.services import AccessEvent, access_log_record
 
 from .models import (
+    Buurt,
     Category,
     Signal,
     SignalPerson,
     SignalPersonRole,
     SignalStatus,
+    Street,
     TriageDecision,
+    Wijk,
 )
 from .policies import SignalView, signal_view, source_for
+from .selectors import address_lookup
 
 # Clocks of a phone and a server disagree a little; an observation "in the future" by less
 # than this is taken as now.
@@ -207,6 +211,65 @@ def categories_ensure_defaults() -> int:
     return created
 
 
+@dataclass(frozen=True)
+class StreetRow:
+    """One row of a postcode table: a street's postcode and numbers, with its CBS areas."""
+
+    wijk_code: str
+    wijk_name: str
+    buurt_code: str
+    buurt_name: str
+    postcode: str
+    name: str
+    place: str
+    number_from: int = 1
+    number_to: int = 99999
+    numbers: str = Street.Numbers.ALL
+
+
+@transaction.atomic
+def streets_load(*, municipality: Municipality, rows: list[StreetRow]) -> int:
+    """Add the wijken, buurten and streets of ``rows`` to ``municipality``; returns how many
+    streets were added.
+
+    Idempotent: a (postcode, street, first number) already present is left as it is. A wijk
+    or buurt code of another municipality is refused with ValueError, before anything is
+    written.
+    """
+    for row in rows:
+        if _municipality_code(wijk=row.wijk_code, buurt=row.buurt_code) != municipality.code:
+            raise ValueError(f"{row.buurt_code} is not in {municipality.code}")
+        if row.buurt_code[2:8] != row.wijk_code[2:8]:
+            raise ValueError(f"{row.buurt_code} is not in {row.wijk_code}")
+    wijken: dict[str, Wijk] = {}
+    buurten: dict[str, Buurt] = {}
+    added = 0
+    for row in rows:
+        if row.wijk_code not in wijken:
+            wijken[row.wijk_code], _created = Wijk.objects.get_or_create(
+                code=row.wijk_code, defaults={"municipality": municipality, "name": row.wijk_name}
+            )
+        if row.buurt_code not in buurten:
+            buurten[row.buurt_code], _created = Buurt.objects.get_or_create(
+                code=row.buurt_code,
+                defaults={"wijk": wijken[row.wijk_code], "name": row.buurt_name},
+            )
+        postcode = postcode_normalise(row.postcode)
+        _street, created = Street.objects.get_or_create(
+            postcode=postcode,
+            name=row.name,
+            number_from=row.number_from,
+            defaults={
+                "buurt": buurten[row.buurt_code],
+                "city": row.place,
+                "number_to": row.number_to,
+                "numbers": row.numbers,
+            },
+        )
+        added += int(created)
+    return added
+
+
 def months_later(moment: datetime.datetime, months: int) -> datetime.datetime:
     """``moment`` plus whole calendar months (negative: back); the 31st becomes the month's
     last day."""
@@ -305,6 +368,29 @@ def _signal_municipality(
     return municipality
 
 
+def _area_of(*, reporter: User, postcode: str, number: tuple[str, str] | None) -> tuple[str, str]:
+    """The wijk and buurt codes the street table gives for this address, or empty strings.
+
+    Only areas of a municipality the reporter works for are taken: an address in another
+    town stays as typed and is judged by the municipality rules like any other.
+    """
+    found = address_lookup(postcode=postcode, house_number=int(number[0]) if number else None)
+    if found is None:
+        return "", ""
+    organisation = reporter.organisation
+    allowed = organisation is not None and (
+        found.municipality_id == organisation.municipality_id
+        or (
+            organisation.municipality_id is None
+            and organisation.region_id is not None
+            and Municipality.objects.filter(
+                pk=found.municipality_id, region_id=organisation.region_id
+            ).exists()
+        )
+    )
+    return (found.wijk, found.buurt) if allowed else ("", "")
+
+
 def _clean_location(*, reporter: User, location: LocationInput, errors: _Errors) -> dict[str, Any]:
     wijk = location.wijk.strip().upper()
     buurt = location.buurt.strip().upper()
@@ -316,7 +402,6 @@ def _clean_location(*, reporter: User, location: LocationInput, errors: _Errors)
         buurt = ""
     if wijk and buurt and buurt[2:8] != wijk[2:8]:
         errors.add("location.buurt", _("This buurt is not in the wijk given."))
-    municipality = _signal_municipality(reporter=reporter, wijk=wijk, buurt=buurt, errors=errors)
     address = location.address.strip()
     if not address:
         errors.add("location.address", _("Fill in the address."))
@@ -325,8 +410,11 @@ def _clean_location(*, reporter: User, location: LocationInput, errors: _Errors)
         postcode = postcode_normalise(location.postcode)
     except InvalidIdentifier as error:
         errors.add("location.postcode", str(error))
-    address_index = None
     number = _house_number(address)
+    if postcode and not (wijk or buurt):
+        wijk, buurt = _area_of(reporter=reporter, postcode=postcode, number=number)
+    municipality = _signal_municipality(reporter=reporter, wijk=wijk, buurt=buurt, errors=errors)
+    address_index = None
     if postcode and number is not None:
         try:
             address_index = blind_index(

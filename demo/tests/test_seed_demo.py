@@ -12,6 +12,8 @@ from django.test import Client
 
 from casework.models import Case, Participation
 from permissions.models import Organisation, User
+from signals.models import Buurt, Wijk
+from signals.selectors import address_lookup
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +60,17 @@ def test_seed_demo_twice_changes_nothing():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert snapshot() == before
-    assert "0 organisations, 0 users and 0 cases created" in out.getvalue()
+    assert "0 organisations, 0 users, 0 streets and 0 cases created" in out.getvalue()
+
+
+def test_seed_demo_fills_the_postcode_table_the_demo_cases_agree_with():
+    call_command("seed_demo", stdout=StringIO())
+    assert Wijk.objects.filter(municipality__code="GM9999").count() == 10
+    assert Buurt.objects.filter(wijk__municipality__code="GM9999").count() == 44
+    lindelaan = address_lookup(postcode="9999AB", house_number=12)
+    assert lindelaan is not None and lindelaan.street == "Lindelaan"
+    for case in Case.objects.filter(municipality__code__in=["GM9999", "GM9998"]):
+        assert Buurt.objects.filter(code=case.buurt, wijk__code=case.wijk).exists(), case
 
 
 def test_demo_users_sign_in_with_the_demo_password(monkeypatch):

@@ -15,10 +15,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import Conflict, CursorPagination
+from permissions.identifiers import InvalidIdentifier, postcode_normalise
 from permissions.origin import request_origin
 from signals.models import SignalStatus
 from signals.policies import SignalView, can_file_signal, signal_view
-from signals.selectors import signal_file_get, signal_get_for, signal_list_for, signal_matches
+from signals.selectors import (
+    address_lookup,
+    signal_file_get,
+    signal_get_for,
+    signal_list_for,
+    signal_matches,
+)
 from signals.services import (
     SignalConflict,
     SignalForbidden,
@@ -237,3 +244,54 @@ class SignalTriageView(APIView):
             _invalid(error.errors)
         file = signal_file_get(user=request.user, signal=triaged, origin=origin)
         return Response(signal_file_data(file))
+
+
+class AddressLookupView(APIView):
+    """The street, wijk and buurt of a postcode (and house number), for the intake form."""
+
+    @extend_schema(
+        operation_id="v1_addresses_lookup",
+        parameters=[
+            OpenApiParameter("postcode", str, required=True, description="e.g. 9999AB"),
+            OpenApiParameter("number", int, description="house number"),
+        ],
+        responses=inline_serializer(
+            "Address",
+            {
+                "postcode": serializers.CharField(),
+                "street": serializers.CharField(),
+                "city": serializers.CharField(),
+                "wijk": serializers.CharField(),
+                "wijk_name": serializers.CharField(),
+                "buurt": serializers.CharField(),
+                "buurt_name": serializers.CharField(),
+            },
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        if not can_file_signal(request.user):
+            raise exceptions.PermissionDenied(_("You may not file signals."))
+        params = request.query_params
+        try:
+            postcode = postcode_normalise(params.get("postcode", "")[:20])
+        except InvalidIdentifier as error:
+            _invalid({"postcode": [str(error)]})
+        raw_number = params.get("number", "").strip()[:6]
+        if raw_number and not raw_number.isdigit():
+            _invalid({"number": [_("A house number is a whole number, e.g. 12.")]})
+        found = address_lookup(
+            postcode=postcode, house_number=int(raw_number) if raw_number else None
+        )
+        if found is None:
+            raise exceptions.NotFound(_("This postcode is not in the address table."))
+        return Response(
+            {
+                "postcode": found.postcode,
+                "street": found.street,
+                "city": found.city,
+                "wijk": found.wijk,
+                "wijk_name": found.wijk_name,
+                "buurt": found.buurt,
+                "buurt_name": found.buurt_name,
+            }
+        )
