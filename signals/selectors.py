@@ -22,6 +22,8 @@ from casework.selectors import cases_visible_to, parse_uuid
 from permissions.crypto import data_key_cache_warm
 from permissions.models import AccessAction, AccessResult
 from permissions.services import AccessEvent, access_log_record
+from workflows.clocks import due
+from workflows.selectors import clock_for
 
 from .models import Category, Signal, SignalPerson, SignalPersonRole, SignalStatus, Street
 from .policies import SignalView, signal_view, triage_municipality_id
@@ -548,4 +550,136 @@ def categories_for_reporter(*, user: Any, now: datetime.datetime | None = None) 
         Category.objects.filter(active=True)
         .annotate(used=used)
         .order_by("-used", "sort_order", "code")
+    )
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One new signal in the triage inbox: no content, only what decides its turn."""
+
+    signal: Signal
+    age_days: int
+    due_on: datetime.date
+    overdue: bool
+    known: tuple[str, ...]  # the reasons a match exists, strongest first; empty: not known
+
+
+def _known_reasons(*, user: Any, signals: list[Signal]) -> dict[int, set[str]]:
+    """Per signal, why it is "known": an open case the viewer may see, or another signal of
+    the same municipality, shares a blind index with it. Four queries for any number of
+    signals; nothing is decrypted. Matches the viewer may not see are left to the detail
+    page, which explains them as far as the viewer may know.
+    """
+    by_signal: dict[int, dict[str, set[bytes]]] = {
+        s.pk: {reason: set() for reason in REASONS} for s in signals
+    }
+    for s in signals:
+        if s.address_index is not None:
+            by_signal[s.pk][REASON_ADDRESS].add(bytes(s.address_index))
+    for signal_id, bsn_index, name_index in SignalPerson.objects.filter(
+        signal_id__in=list(by_signal)
+    ).values_list("signal_id", "person__bsn_index", "person__name_birth_date_index"):
+        if bsn_index is not None:
+            by_signal[signal_id][REASON_BSN].add(bytes(bsn_index))
+        if name_index is not None:
+            by_signal[signal_id][REASON_NAME_BIRTH_DATE].add(bytes(name_index))
+    wanted: dict[str, set[bytes]] = {reason: set() for reason in REASONS}
+    for indexes in by_signal.values():
+        for reason, values in indexes.items():
+            wanted[reason] |= values
+    found: dict[str, set[bytes]] = {reason: set() for reason in REASONS}
+    condition = Q(pk__in=[])
+    for reason, column in _PERSON_COLUMNS.items():
+        if wanted[reason]:
+            condition |= Q(**{f"{column}__in": list(wanted[reason])})
+    open_cases = cases_visible_to(user=user).filter(closed_at__isnull=True).values("pk")
+    for row in CasePerson.objects.filter(condition, case__in=open_cases).values(
+        *_PERSON_COLUMNS.values()
+    ):
+        for reason, column in _PERSON_COLUMNS.items():
+            if row[column] is not None:
+                found[reason].add(bytes(row[column]))
+    municipality_ids = {s.municipality_id for s in signals}
+    person_columns = {r: c for r, c in _PERSON_COLUMNS.items() if r != REASON_ADDRESS}
+    other_condition = Q(pk__in=[])
+    for reason, column in person_columns.items():
+        if wanted[reason]:
+            other_condition |= Q(**{f"{column}__in": list(wanted[reason])})
+    # Other signals share an index when it occurs on more than one signal.
+    seen: dict[tuple[str, bytes], set[int]] = defaultdict(set)
+    for row in SignalPerson.objects.filter(
+        other_condition, signal__municipality_id__in=municipality_ids
+    ).values("signal_id", *person_columns.values()):
+        for reason, column in person_columns.items():
+            if row[column] is not None:
+                seen[(reason, bytes(row[column]))].add(row["signal_id"])
+    if wanted[REASON_ADDRESS]:
+        for pk, index in Signal.objects.filter(
+            municipality_id__in=municipality_ids,
+            address_index__in=list(wanted[REASON_ADDRESS]),
+        ).values_list("pk", "address_index"):
+            seen[(REASON_ADDRESS, bytes(index or b""))].add(pk)
+    known: dict[int, set[str]] = {}
+    for pk, indexes in by_signal.items():
+        reasons = set()
+        for reason, values in indexes.items():
+            for value in values:
+                if value in found[reason] or seen[(reason, value)] - {pk}:
+                    reasons.add(reason)
+        known[pk] = reasons
+    return known
+
+
+def triage_inbox(*, user: Any, today: datetime.date, limit: int = 100) -> list[InboxRow]:
+    """The new signals ``user`` triages, oldest first, with their age, their 5-working-day
+    clock and whether they are "known" (see ``_known_reasons``). Empty for anyone who does
+    not triage. A bounded number of queries, whatever the number of signals.
+    """
+    municipality_id = triage_municipality_id(user)
+    if municipality_id is None:
+        return []
+    signals = list(
+        Signal.objects.filter(municipality_id=municipality_id, status=SignalStatus.NEW)
+        .select_related("category")
+        .defer("description", "address", "postcode", "triage_reason")
+        .order_by("created_at", "pk")[:limit]
+    )
+    if not signals:
+        return []
+    clock = clock_for(key="signal_not_triaged", municipality_id=municipality_id)
+    known = _known_reasons(user=user, signals=signals)
+    rows = []
+    for signal in signals:
+        received = timezone.localdate(signal.created_at)
+        due_on = due(clock, start=received)
+        rows.append(
+            InboxRow(
+                signal=signal,
+                age_days=(today - received).days,
+                due_on=due_on,
+                overdue=due_on < today,
+                known=_ordered(known[signal.pk]),
+            )
+        )
+    return rows
+
+
+def signals_of_reporter(*, user: Any, limit: int = 50) -> QuerySet[Signal]:
+    """``user``'s own signals, newest first, with only what the status view needs."""
+    if user is None or not user.is_authenticated:
+        return Signal.objects.none()
+    return (
+        Signal.objects.filter(reporter_id=user.pk)
+        .select_related("category")
+        .only(
+            "uuid",
+            "reference",
+            "status",
+            "observed_at",
+            "created_at",
+            "category__code",
+            "category__label_nl",
+        )
+        .annotate(case_closed_at=F("case__closed_at"))
+        .order_by("-created_at", "-pk")[:limit]
     )

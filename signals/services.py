@@ -815,3 +815,41 @@ def _signal_into_case(*, signal: Signal, case: Case, actor: User, origin: str | 
             origin=origin,
         )
     case_signal_linked(case=case, actor=actor, origin=origin)
+
+
+@transaction.atomic
+def signals_bundle(
+    *,
+    signals: list[Signal],
+    actor: User,
+    case_type: str | None = None,
+    origin: str | None = None,
+) -> Case:
+    """Take several new signals into one new case: the oldest opens it, the rest are linked.
+
+    All or nothing: when any of them cannot be triaged (another coordinator was first, or the
+    actor may not), nothing is changed. Raises what ``signal_triage`` raises, and
+    SignalInvalid for fewer than two signals or signals of different municipalities.
+    """
+    if len(signals) < 2:
+        raise SignalInvalid({"signals": [_("Choose at least two signals to take together.")]})
+    if len({s.municipality_id for s in signals}) != 1:
+        raise SignalInvalid({"signals": [_("Signals of different municipalities stay apart.")]})
+    ordered = sorted(signals, key=lambda s: (s.created_at, s.pk))
+    first = signal_triage(
+        signal=ordered[0],
+        actor=actor,
+        decision=TriageDecision.NEW_CASE,
+        case_type=case_type,
+        origin=origin,
+    )
+    assert first.case is not None
+    for signal in ordered[1:]:
+        signal_triage(
+            signal=signal,
+            actor=actor,
+            decision=TriageDecision.LINK,
+            case_id=first.case.uuid,
+            origin=origin,
+        )
+    return first.case

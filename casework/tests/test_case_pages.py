@@ -5,27 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 
 from permissions.constants import OrganisationType, RoleSlug
 from permissions.models import AccessLog
-from permissions.tests.factories import OrganisationFactory, UserFactory
+from permissions.tests.factories import OrganisationFactory, UserFactory, signed_in
 
 from .factories import NOTE_TEXT, SUBJECT, invite, make_case
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-staple"
-
-
-def signed_in(user) -> Client:
-    user.is_demo = True  # skip the second factor: these tests are about need-to-know
-    user.save(update_fields=["is_demo"])
-    client = Client()
-    assert (
-        client.post("/aanmelden/", {"username": user.username, "password": PASSWORD}).status_code
-        == 302
-    )
-    return client
 
 
 def groups_on_page(html: str) -> set[str]:

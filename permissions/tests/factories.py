@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 import factory
+from django.test import Client
 
 from permissions.constants import OrganisationType, RoleSlug
 from permissions.models import Municipality, Organisation, Region, User
@@ -15,6 +16,9 @@ from permissions.services import (
     roles_ensure_defaults,
     user_create,
 )
+
+# The password every factory user has (not a secret: test users only).
+TEST_PASSWORD = "correct-horse-battery-staple"
 
 
 def region_for_tests() -> Region:
@@ -54,7 +58,7 @@ class UserFactory(factory.Factory):
         model = User
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = "correct-horse-battery-staple"
+    password = TEST_PASSWORD
     organisation = factory.SubFactory(OrganisationFactory)
     role = RoleSlug.COORDINATOR
     is_demo = False
@@ -79,3 +83,17 @@ def make_organisation(**fields: Any) -> Organisation:
 def make_user(**fields: Any) -> User:
     """``UserFactory(...)``, typed for the type checker."""
     return cast(User, UserFactory(**fields))
+
+
+def signed_in(user: Any, password: str = TEST_PASSWORD) -> Client:
+    """A browser-like client signed in as ``user`` through the real sign-in page.
+
+    The user is marked as a demo user so the second factor is skipped: the tests that use
+    this are about what a signed-in person sees, not about signing in.
+    """
+    user.is_demo = True
+    user.save(update_fields=["is_demo"])
+    client = Client()
+    response = client.post("/aanmelden/", {"username": user.username, "password": password})
+    assert response.status_code == 302, "sign-in failed"
+    return client

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from signals.models import Street
@@ -15,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def rows_for(municipality, **overrides) -> list[StreetRow]:
     digits = municipality.code[2:]
-    row = {
+    row: dict[str, Any] = {
         "wijk_code": f"WK{digits}01",
         "wijk_name": "Centrum",
         "buurt_code": f"BU{digits}0102",
@@ -65,10 +67,14 @@ def test_a_street_of_another_municipality_is_refused_before_anything_is_written(
 
 def test_lookup_by_postcode_and_house_number_respects_odd_even_and_ranges(streets):
     postcode = f"{streets.code[2:]}XY"
-    assert address_lookup(postcode=postcode, house_number=7).buurt.endswith("0102")
-    assert address_lookup(postcode=postcode, house_number=8) is None  # the odd side only
-    assert address_lookup(postcode=postcode, house_number=31).buurt.endswith("0103")
-    assert address_lookup(postcode=postcode).street == "Meidoornlaan"
+
+    def found(number: int | None) -> Any:
+        return address_lookup(postcode=postcode, house_number=number)
+
+    assert found(7).buurt.endswith("0102")
+    assert found(8) is None  # the odd side only
+    assert found(31).buurt.endswith("0103")
+    assert found(None).street == "Meidoornlaan"
     assert address_lookup(postcode="1000AA") is None
 
 
