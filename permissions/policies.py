@@ -9,6 +9,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from .constants import Perm
+from .models import Municipality
 
 
 def has_perm(user: Any, perm: Perm) -> bool:
@@ -48,3 +49,16 @@ class HasGlobalPerm(BasePermission):
         return bool(
             request.user and request.user.is_authenticated and has_perm(request.user, self.perm)
         )
+
+
+def configuration_scope(user: Any) -> tuple[Municipality | None, bool]:
+    """(the user's municipality, whether they configure the whole installation).
+
+    With several municipalities in one installation, a municipality's functional admin
+    changes only that municipality's overrides; the shared profiles and defaults belong to
+    admins without a municipality (or to the one municipality of a single-town install).
+    """
+    organisation = user.organisation
+    municipality = organisation.municipality if organisation else None
+    installation_wide = municipality is None or Municipality.objects.count() <= 1
+    return municipality, installation_wide

@@ -44,7 +44,7 @@ from .models import (
     User,
 )
 from .origin import request_origin
-from .policies import has_perm, is_fully_signed_in
+from .policies import configuration_scope, has_perm, is_fully_signed_in
 from .selectors import access_log_for_actor, access_log_for_person
 from .services import (
     AccessEvent,
@@ -190,19 +190,6 @@ def _log_log_read(
     )
 
 
-def _configuration_scope(user: User) -> tuple[Municipality | None, bool]:
-    """(the user's municipality, whether they configure the whole installation).
-
-    With several municipalities in one installation, a municipality's functional admin
-    changes only that municipality's overrides; the shared profiles and defaults belong to
-    admins without a municipality (or to the one municipality of a single-town install).
-    """
-    organisation = user.organisation
-    municipality = organisation.municipality if organisation else None
-    installation_wide = municipality is None or Municipality.objects.count() <= 1
-    return municipality, installation_wide
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def sharing_matrix_page(request: HttpRequest) -> HttpResponse:
@@ -211,7 +198,7 @@ def sharing_matrix_page(request: HttpRequest) -> HttpResponse:
     may_change = has_perm(user, Perm.CONFIGURE)
     if not (may_change or has_perm(user, Perm.VIEW_ACCESS_LOG)):
         raise PermissionDenied
-    municipality, installation_wide = _configuration_scope(user)
+    municipality, installation_wide = configuration_scope(user)
     profiles = list(DisclosureProfile.objects.order_by("slug"))
     if request.method == "POST":
         if not may_change:

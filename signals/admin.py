@@ -18,9 +18,9 @@ from .models import Buurt, Category, Signal, Street, Wijk
 class CategoryAdmin(admin.ModelAdmin):
     """Every change to a category is written to the access log (field names, not values)."""
 
-    list_display = ["code", "label_nl", "case_type", "active", "sort_order"]
+    list_display = ["code", "label_nl", "case_type", "municipality", "active", "sort_order"]
     list_editable = ["active", "sort_order"]
-    list_filter = ["case_type", "active"]
+    list_filter = ["case_type", "active", "municipality"]
     search_fields = ["code", "label_nl"]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:

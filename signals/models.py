@@ -20,9 +20,23 @@ from permissions.fields import EncryptedTextField
 
 
 class Category(models.Model):
-    """A kind of signal (domain brief section 2). Data: the functional admin edits them."""
+    """A kind of signal (domain brief section 2). Data: the functional admin edits them.
+
+    A category without a municipality is the installation's and is offered everywhere; one
+    with a municipality belongs to that municipality's category set only. Codes are unique
+    across the installation, so a code always means one thing in the region's figures.
+    """
 
     code = models.CharField(_("code"), max_length=30, unique=True, help_text="WO-GELUID")
+    municipality = models.ForeignKey(
+        "permissions.Municipality",
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signal_categories",
+        help_text=_("Empty: offered in every municipality of the installation."),
+    )
     label_nl = models.CharField(_("label (Dutch)"), max_length=200)
     case_type = models.CharField(_("usual case type"), max_length=20, choices=CaseType.choices)
     active = models.BooleanField(_("active"), default=True)

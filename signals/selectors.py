@@ -530,6 +530,19 @@ def address_lookup(*, postcode: str, house_number: int | None = None) -> Address
     return None
 
 
+def categories_offered_to(*, user: Any) -> QuerySet[Category]:
+    """The active categories ``user`` may file under: the installation's, and the own
+    categories of the municipalities their organisation works for (its own, or for a
+    regional organisation every municipality of its region)."""
+    organisation = getattr(user, "organisation", None)
+    scope = Q(municipality__isnull=True)
+    if organisation is not None and organisation.municipality_id is not None:
+        scope |= Q(municipality_id=organisation.municipality_id)
+    elif organisation is not None and organisation.region_id is not None:
+        scope |= Q(municipality__region_id=organisation.region_id)
+    return Category.objects.filter(scope, active=True)
+
+
 # How far back a reporter's own choices count for the order of the category picker.
 CATEGORY_HABIT_DAYS = 90
 
@@ -547,9 +560,7 @@ def categories_for_reporter(*, user: Any, now: datetime.datetime | None = None) 
         filter=Q(signals__reporter_organisation_id=organisation_id, signals__created_at__gte=since),
     )
     return list(
-        Category.objects.filter(active=True)
-        .annotate(used=used)
-        .order_by("-used", "sort_order", "code")
+        categories_offered_to(user=user).annotate(used=used).order_by("-used", "sort_order", "code")
     )
 
 

@@ -495,6 +495,15 @@ def _clean(*, reporter: User, data: SignalInput, now: datetime.datetime) -> _Cle
             _("The moment observed lies more than a year back; signals are about recent events."),
         )
     location = _clean_location(reporter=reporter, location=data.location, errors=errors)
+    municipality = location["municipality"]
+    if (
+        category is not None
+        and category.municipality_id is not None
+        and (municipality is None or category.municipality_id != municipality.pk)
+    ):
+        # Another municipality's own category is unknown here, as if it did not exist.
+        errors.add("category", _("Unknown category: %(code)s.") % {"code": data.category})
+        category = None
     today = timezone.localdate(now)
     persons = tuple(
         _clean_person(index=index, person=given, today=today, errors=errors)
@@ -853,3 +862,80 @@ def signals_bundle(
             origin=origin,
         )
     return first.case
+
+
+_CATEGORY_CODE = re.compile(r"[A-Z]{2}-[A-Z0-9]{2,24}")
+
+
+def _category_logged(*, actor: User, category: Category, change: str, origin: str | None) -> None:
+    access_log_record(
+        actor=actor,
+        origin=origin,
+        events=[
+            AccessEvent(
+                action=AccessAction.CONFIGURE,
+                object_type="signal_category",
+                object_id=category.code,
+                detail={
+                    "change": change,
+                    "municipality": category.municipality.code if category.municipality else None,
+                },
+            )
+        ],
+    )
+
+
+@transaction.atomic
+def category_add(
+    *,
+    actor: User,
+    municipality: Municipality | None,
+    code: str,
+    label: str,
+    case_type: str,
+    origin: str | None = None,
+) -> Category:
+    """Add a category to ``municipality``'s own set (None: the installation's), logged.
+
+    Raises SignalInvalid for a malformed or already used code, an empty label or an
+    unknown case type.
+    """
+    errors = _Errors()
+    code = code.strip().upper()
+    label = label.strip()
+    if not _CATEGORY_CODE.fullmatch(code):
+        errors.add("code", _("A code is two letters, a hyphen and 2 to 24 letters or digits."))
+    elif Category.objects.filter(code=code).exists():
+        errors.add("code", _("This code is already in use in the installation."))
+    if not label or len(label) > 200:
+        errors.add("label", _("Give a Dutch label of at most 200 characters."))
+    if case_type not in CaseType.values:
+        errors.add("case_type", _("Unknown case type: %(t)s.") % {"t": case_type})
+    errors.raise_if_any()
+    last = Category.objects.order_by("-sort_order").values_list("sort_order", flat=True).first()
+    category = Category.objects.create(
+        code=code,
+        label_nl=label,
+        case_type=case_type,
+        municipality=municipality,
+        sort_order=(last or 0) + 10,
+    )
+    _category_logged(actor=actor, category=category, change="added", origin=origin)
+    return category
+
+
+@transaction.atomic
+def category_set_active(
+    *, actor: User, category: Category, active: bool, origin: str | None = None
+) -> Category:
+    """Offer (``active``) or retire a category; signals keep the categories they have. Logged."""
+    if category.active != active:
+        category.active = active
+        category.save(update_fields=["active"])
+        _category_logged(
+            actor=actor,
+            category=category,
+            change="activated" if active else "retired",
+            origin=origin,
+        )
+    return category

@@ -6,6 +6,7 @@ app_name = "signals"
 
 urlpatterns = [
     path("signalen/nieuw/", views.signal_new, name="new"),
+    path("configuratie/categorieen/", views.categories_page, name="categories"),
     path("signalen/mijn/", views.my_signals, name="mine"),
     path("signalen/triage/", views.inbox, name="inbox"),
     path("signalen/triage/bundelen/", views.bundle, name="bundle"),

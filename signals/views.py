@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,11 +23,13 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.models import CaseType
+from permissions.constants import Perm
 from permissions.origin import request_origin
+from permissions.policies import configuration_scope, has_perm
 
 from .api.serializers import SignalCreateSerializer
 from .api.views import errors_flat
-from .models import SignalPersonRole, SignalStatus, TriageDecision
+from .models import Category, SignalPersonRole, SignalStatus, TriageDecision
 from .policies import SignalView, can_file_signal, reporter_status_label, triage_municipality_id
 from .selectors import (
     REASON_ADDRESS,
@@ -45,6 +48,8 @@ from .services import (
     SignalConflict,
     SignalForbidden,
     SignalInvalid,
+    category_add,
+    category_set_active,
     signal_file,
     signal_request_hash,
     signal_triage,
@@ -340,3 +345,65 @@ def bundle(request: HttpRequest) -> HttpResponse:
         % {"count": len(signals), "reference": case.reference},
     )
     return redirect("casework:case_detail", case_id=case.uuid)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def categories_page(request: HttpRequest) -> HttpResponse:
+    """The category set: the installation's categories and the municipality's own.
+
+    A municipality's functional admin adds and retires only their own municipality's
+    categories; the installation's belong to admins without a municipality (or to the one
+    municipality of a single-town installation).
+    """
+    user = request.user
+    if not has_perm(user, Perm.CONFIGURE):
+        raise PermissionDenied
+    municipality, installation_wide = configuration_scope(user)
+    scope = Q(municipality__isnull=True) if installation_wide else Q(municipality=municipality)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, str] = {}
+    if request.method == "POST":
+        origin = request_origin(request)
+        if request.POST.get("action") == "add":
+            values = {k: request.POST.get(k, "")[:200] for k in ("code", "label", "case_type")}
+            try:
+                category_add(
+                    actor=user,  # type: ignore[arg-type]
+                    municipality=None if installation_wide else municipality,
+                    origin=origin,
+                    **values,
+                )
+            except SignalInvalid as error:
+                errors = error.errors
+            else:
+                messages.success(request, _("The category is added. Changes are logged."))
+                return redirect("signals:categories")
+        else:
+            category = Category.objects.filter(scope, code=request.POST.get("code", "")).first()
+            if category is None:
+                raise Http404
+            category_set_active(
+                actor=user,  # type: ignore[arg-type]
+                category=category,
+                active=request.POST.get("active") == "1",
+                origin=origin,
+            )
+            messages.success(request, _("The category set is saved. Changes are logged."))
+            return redirect("signals:categories")
+    categories = Category.objects.filter(
+        Q(municipality__isnull=True) | Q(municipality=municipality)
+    ).select_related("municipality")
+    context = {
+        "rows": [
+            (c, c.municipality_id is None if installation_wide else c.municipality_id is not None)
+            for c in categories
+        ],
+        "municipality": municipality,
+        "installation_wide": installation_wide,
+        "case_types": CaseType.choices,
+        "errors": errors,
+        "values": values,
+    }
+    status = 400 if errors else 200
+    return render(request, "signals/categories.html", context, status=status)
