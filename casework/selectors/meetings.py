@@ -203,10 +203,7 @@ def meeting_agenda_get_for(
         .order_by("organisation__name")
     ):
         invited[participation.case_id].append(participation.organisation)
-    views = [
-        ItemView(item=i, invited=invited[i.case_id], actions=i.visible_actions)
-        for i in items
-    ]
+    views = [ItemView(item=i, invited=invited[i.case_id], actions=i.visible_actions) for i in items]
     minuted = [v for v in views if v.minutes is not None]
     if minuted:
         data_key_cache_warm(key_uuids=[v.item.case_key_uuid for v in minuted])  # type: ignore[attr-defined]
