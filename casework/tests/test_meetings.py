@@ -86,7 +86,8 @@ def item_kinds(body, table) -> set[str]:
 
 def test_every_municipality_starts_with_the_default_meeting_types(orgs):
     municipality = orgs["gemeente"].municipality
-    codes = set(MeetingType.objects.filter(municipality=municipality).values_list("code", flat=True))
+    types = MeetingType.objects.filter(municipality=municipality)
+    codes = set(types.values_list("code", flat=True))
     assert codes == {"zvt", "zvt-jeugd", "triage", "woonoverlast"}
     from importlib import import_module
 
@@ -95,7 +96,9 @@ def test_every_municipality_starts_with_the_default_meeting_types(orgs):
 
 
 @pytest.mark.parametrize("actor", sorted(ITEMS))
-def test_meeting_detail_shows_each_actor_only_their_items(actors, table, meeting, token_client, actor):
+def test_meeting_detail_shows_each_actor_only_their_items(
+    actors, table, meeting, token_client, actor
+):
     response = token_client(actors[actor]).get(f"/api/v1/meetings/{meeting['id']}/")
     if not ITEMS[actor]:
         assert response.status_code == 404
@@ -107,7 +110,9 @@ def test_meeting_detail_shows_each_actor_only_their_items(actors, table, meeting
 
 
 @pytest.mark.parametrize("actor", sorted(ITEMS))
-def test_meeting_list_shows_each_actor_only_their_items(actors, table, meeting, token_client, actor):
+def test_meeting_list_shows_each_actor_only_their_items(
+    actors, table, meeting, token_client, actor
+):
     rows = token_client(actors[actor]).get("/api/v1/meetings/").json()["results"]
     if not ITEMS[actor]:
         assert rows == []
@@ -150,9 +155,7 @@ def test_planning_validates_in_dutch(actors, table, token_client):
     assert response.json()["errors"]["starts_at"] == ["Een overleg plan je niet in het verleden."]
 
 
-def test_partners_cannot_minute_and_outsiders_do_not_find_the_item(
-    actors, meeting, token_client
-):
+def test_partners_cannot_minute_and_outsiders_do_not_find_the_item(actors, meeting, token_client):
     item = meeting["items"][0]
     url = f"/api/v1/meetings/{meeting['id']}/items/{item['id']}/minutes/"
     body = {"decision": "Huisbezoek"}
@@ -219,9 +222,7 @@ def test_plan_a_meeting_minute_it_and_turn_decisions_into_actions(
     assert response.json()["status"] == "done"
     assert token_client(actors["ggz"]).get("/api/v1/my-actions/").json()["results"] == []
     # the case's history tells the story
-    names = list(
-        CaseHistory.objects.filter(case=table["woon"]).values_list("name", flat=True)
-    )
+    names = list(CaseHistory.objects.filter(case=table["woon"]).values_list("name", flat=True))
     for name in ("planned_on_meeting", "minutes_recorded", "plan_action_added", "plan_action_done"):
         assert name in names
     # and every read of the minutes is in the access log
@@ -231,9 +232,7 @@ def test_plan_a_meeting_minute_it_and_turn_decisions_into_actions(
     assert reads.count() == 1
 
 
-def test_a_partner_cannot_close_another_organisations_action(
-    orgs, actors, table, token_client
-):
+def test_a_partner_cannot_close_another_organisations_action(orgs, actors, table, token_client):
     action = PlanAction.objects.create(
         case=table["woon"], title="Gesprek", owner_organisation=orgs["corporatie"]
     )
@@ -263,9 +262,7 @@ def test_case_actions_show_each_actor_their_own_organisations(
     assert titles == expected
 
 
-def test_partner_that_leaves_the_case_no_longer_sees_its_item(
-    actors, table, meeting, token_client
-):
+def test_partner_that_leaves_the_case_no_longer_sees_its_item(actors, table, meeting, token_client):
     participation = table["woon"].participations.get(organisation__name="GGZ Testwaard")
     participation_end(participation=participation, ended_by=actors["coordinator"])
     response = token_client(actors["ggz"]).get(f"/api/v1/meetings/{meeting['id']}/")
