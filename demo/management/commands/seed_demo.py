@@ -14,6 +14,7 @@ class Command(BaseCommand):
         created = demo_seed()
         self.stdout.write(
             f"Demo data ready: {created['organisations']} organisations, "
-            f"{created['users']} users and {created['cases']} cases created "
+            f"{created['users']} users, {created['cases']} cases and "
+            f"{created['meetings']} meetings created "
             "(existing ones left unchanged)."
         )
