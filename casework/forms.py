@@ -98,7 +98,7 @@ class MinutesForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    title = forms.CharField(label=_("Action"), max_length=300)
+    title = forms.CharField(label=_("Action to take"), max_length=300)
     owner_organisation = forms.ModelChoiceField(
         label=_("Owner organisation"), queryset=Organisation.objects.none(), to_field_name="uuid"
     )
