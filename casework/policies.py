@@ -186,4 +186,51 @@ def can_be_named(*, user: Any, case: Case) -> bool:
     )
 
 
+def meeting_municipality_managed_by(user: Any) -> int | None:
+    """The municipality whose meetings ``user`` plans and minutes (None: no meeting's).
+
+    Staff of a municipality's own organisation who hold ``manage_meetings``; a partner that
+    belongs to the municipality never manages its meetings.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    organisation = user.organisation
+    if organisation is None or organisation.type != OrganisationType.GEMEENTE:
+        return None
+    if not has_perm(user, Perm.MANAGE_MEETINGS):
+        return None
+    return organisation.municipality_id
+
+
+def can_manage_meeting(*, user: Any, municipality_id: int) -> bool:
+    """Plan, reschedule, freeze and minute the meetings of ``municipality_id``."""
+    managed = meeting_municipality_managed_by(user)
+    return managed is not None and managed == municipality_id
+
+
+def can_see_action(*, user: Any, disclosure: Disclosure, owner_organisation_id: int | None) -> bool:
+    """Whoever runs the case sees every action; a participant sees its own organisation's."""
+    if disclosure.runs_case:
+        return True
+    return bool(
+        disclosure.visible
+        and owner_organisation_id is not None
+        and owner_organisation_id == getattr(user, "organisation_id", None)
+    )
+
+
+def can_close_action(
+    *, user: Any, disclosure: Disclosure, owner_organisation_id: int | None
+) -> bool:
+    """Whoever sees an action may mark it done or cancelled: its owner and the case's runner."""
+    return can_see_action(
+        user=user, disclosure=disclosure, owner_organisation_id=owner_organisation_id
+    )
+
+
+def can_plan_actions(*, disclosure: Disclosure) -> bool:
+    """Adding actions and moving their deadlines belongs to whoever runs the case."""
+    return disclosure.runs_case
+
+
 __all__ = ["ALL_GROUPS", "NOTHING", "Disclosure", "Routes", "case_disclosure"]

@@ -7,25 +7,29 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import timezone
 
-from casework.models import Case, CaseType, PersonRole
+from casework.models import Case, CaseType, Meeting, MeetingType, PersonRole
 from casework.services import (
     PersonDetails,
     case_escalate_to_zvh,
     case_open,
     case_person_add,
+    meeting_plan,
+    meeting_types_ensure_defaults,
     note_add,
     participation_add,
     person_register,
+    plan_action_add,
 )
 from permissions.constants import FieldGroup, Perm
 from permissions.constants import OrganisationType as T
 from permissions.constants import RoleSlug as R
-from permissions.models import DisclosureProfile, Organisation, User
+from permissions.models import DisclosureProfile, Municipality, Organisation, User
 from permissions.services import (
     municipality_get_or_create,
     organisation_get_or_create,
@@ -300,6 +304,7 @@ def demo_seed(*, password: str | None = None) -> dict[str, int]:
         )
     )
     created["cases"] = _demo_cases(organisations)
+    created["meetings"] = _demo_meeting(municipalities[LINDEWAARD], organisations)
     return created
 
 
@@ -353,3 +358,58 @@ def _demo_cases(organisations: dict[str, Organisation]) -> int:
             case_escalate_to_zvh(case=case, approved_by=coordinator)
         count += 1
     return count
+
+
+# The members of Lindewaard's Zorg- en Veiligheidstafel.
+ZVT_MEMBERS = [
+    "Politie basisteam Lindewaard",
+    "Woonstichting Lindewaard",
+    "GGZ Lindewaard",
+    "Jongerenwerk Lindewaard",
+    "Zorg- en Veiligheidshuis regio Lindewaard",
+]
+
+# (case type on the agenda, owner organisation, action)
+DEMO_ACTIONS = [
+    (CaseType.WOONOVERLAST, "Woonstichting Lindewaard", "Gesprek met huurder over huisregels"),
+    (CaseType.WOONOVERLAST, "GGZ Lindewaard", "Huisbezoek en inschatting zorgbehoefte"),
+    (CaseType.JEUGDOVERLAST, "Jongerenwerk Lindewaard", "Groep benaderen bij het winkelcentrum"),
+]
+
+
+def _demo_meeting(municipality: Municipality, organisations: dict[str, Organisation]) -> int:
+    """One upcoming Zorg- en Veiligheidstafel in Lindewaard with two cases whose partners
+    differ, and a few actions; only while Lindewaard has no meeting yet."""
+    if Meeting.objects.filter(municipality=municipality).exists():
+        return 0
+    meeting_types_ensure_defaults(municipality=municipality)
+    zvt = MeetingType.objects.get(municipality=municipality, code="zvt")
+    zvt.member_organisations.add(*(organisations[name] for name in ZVT_MEMBERS))
+    coordinator = User.objects.get(username="coordinator")
+    owner = organisations[LINDEWAARD]
+    cases = {
+        case_type: Case.objects.filter(owner=owner, case_type=case_type).order_by("id").first()
+        for case_type in (CaseType.WOONOVERLAST, CaseType.JEUGDOVERLAST)
+    }
+    if not all(cases.values()):
+        return 0
+    next_week = timezone.localdate() + timedelta(days=7)
+    meeting = meeting_plan(
+        actor=coordinator,
+        meeting_type=zvt,
+        starts_at=timezone.make_aware(datetime.combine(next_week, time(10, 0))),
+        location="Stadhuis Lindewaard, kamer 2.14",
+        cases=[c for c in cases.values() if c is not None],
+    )
+    items = {item.case.case_type: item for item in meeting.items.select_related("case")}
+    for case_type, org_name, title in DEMO_ACTIONS:
+        item = items[case_type]
+        plan_action_add(
+            case=item.case,
+            actor=coordinator,
+            title=title,
+            owner_organisation=organisations[org_name],
+            due_date=next_week + timedelta(days=14),
+            agenda_item=item,
+        )
+    return 1

@@ -111,7 +111,12 @@ DEFAULT_DISCLOSURE_PROFILES: dict[str, tuple[str, tuple[FieldGroup, ...]]] = {
 
 
 class Perm(StrEnum):
-    """Global (not per-case) permissions, as ``permissions.<codename>``."""
+    """Global (not per-case) permissions, as ``<app_label>.<codename>``.
+
+    Most live on the permissions app's ``Role`` model (``PERMISSION_LABELS``); an app that
+    owns the thing a permission is about may declare it on its own model instead (the
+    meetings permission is declared on ``casework.Meeting``). Roles grant both alike.
+    """
 
     FILE_SIGNAL = "permissions.file_signal"
     TRIAGE_SIGNALS = "permissions.triage_signals"
@@ -128,12 +133,18 @@ class Perm(StrEnum):
     READ_POLICE_DATA = "permissions.read_police_data"
     VIEW_PARTICIPATING_CASES = "permissions.view_participating_cases"
     VIEW_REGION_ESCALATIONS = "permissions.view_region_escalations"
+    MANAGE_MEETINGS = "casework.manage_meetings"
+
+    @property
+    def app_label(self) -> str:
+        return self.value.split(".", 1)[0]
 
     @property
     def codename(self) -> str:
         return self.value.split(".", 1)[1]
 
 
+# The permissions declared on permissions.Role (the others are declared by their own app).
 PERMISSION_LABELS: dict[Perm, str] = {
     Perm.FILE_SIGNAL: "Can file signals",
     Perm.TRIAGE_SIGNALS: "Can triage signals",
@@ -173,6 +184,7 @@ DEFAULT_ROLES: dict[RoleSlug, tuple[str, list[Perm]]] = {
             Perm.LIST_ORGANISATIONS,
             Perm.BREAK_GLASS,
             Perm.VIEW_PARTICIPATING_CASES,
+            Perm.MANAGE_MEETINGS,
         ],
     ),
     RoleSlug.TEAM_LEAD: (
@@ -187,6 +199,7 @@ DEFAULT_ROLES: dict[RoleSlug, tuple[str, list[Perm]]] = {
             Perm.LIST_ORGANISATIONS,
             Perm.VIEW_CONFIDENTIAL_CASES,
             Perm.VIEW_PARTICIPATING_CASES,
+            Perm.MANAGE_MEETINGS,
         ],
     ),
     RoleSlug.BOA: ("Boa", [Perm.FILE_SIGNAL]),

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .constants import (
@@ -86,10 +87,12 @@ def roles_ensure_defaults() -> list[Role]:
                     DisclosureProfile.objects.get(slug=profile_slug) if profile_slug else None
                 ),
             )
-        wanted = Permission.objects.filter(
-            content_type__app_label="permissions", codename__in=[p.codename for p in perms]
-        )
-        role.group.permissions.add(*wanted)
+        # A permission another app declares exists once that app has migrated; the grant
+        # follows when this runs again (after every migrate, see casework's receivers).
+        wanted = Q(pk__in=[])
+        for perm in perms:
+            wanted |= Q(content_type__app_label=perm.app_label, codename=perm.codename)
+        role.group.permissions.add(*Permission.objects.filter(wanted))
         roles.append(role)
     return roles
 

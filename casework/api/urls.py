@@ -1,8 +1,37 @@
 from django.urls import path
 
-from . import views
+from . import meetings, views
 
 urlpatterns = [
+    path("meetings/", meetings.MeetingListView.as_view(), name="api-meetings"),
+    path("meetings/<str:meeting_id>/", meetings.MeetingDetailView.as_view(), name="api-meeting"),
+    path(
+        "meetings/<str:meeting_id>/items/",
+        meetings.MeetingItemsView.as_view(),
+        name="api-meeting-items",
+    ),
+    path(
+        "meetings/<str:meeting_id>/items/<str:item_id>/minutes/",
+        meetings.MinutesView.as_view(),
+        name="api-meeting-minutes",
+    ),
+    path(
+        "meetings/<str:meeting_id>/freeze/",
+        meetings.MeetingStepView.as_view(step="freeze"),
+        name="api-meeting-freeze",
+    ),
+    path(
+        "meetings/<str:meeting_id>/complete/",
+        meetings.MeetingStepView.as_view(step="complete"),
+        name="api-meeting-complete",
+    ),
+    path(
+        "cases/<str:case_id>/actions/",
+        meetings.CaseActionsView.as_view(),
+        name="api-case-actions",
+    ),
+    path("actions/<str:action_id>/", meetings.ActionDetailView.as_view(), name="api-action"),
+    path("my-actions/", meetings.MyActionsView.as_view(), name="api-my-actions"),
     path("cases/", views.CaseListView.as_view(), name="api-cases"),
     path("cases/<str:case_id>/", views.CaseDetailView.as_view(), name="api-case"),
     path(

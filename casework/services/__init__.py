@@ -1,9 +1,11 @@
 """Writes of the casework app. Other apps import from here."""
 
+from .actions import plan_action_add, plan_action_close, plan_action_due_date_set
 from .cases import (
     MIN_BREAK_GLASS_REASON,
     VIEW_CASE,
     CaseworkError,
+    CaseworkForbidden,
     PersonDetails,
     case_break_glass,
     case_care_track_set,
@@ -20,9 +22,19 @@ from .cases import (
     participation_add,
     participation_end,
     person_register,
-    plan_action_add,
     reference_next,
     referral_set,
+)
+from .meetings import (
+    DEFAULT_MEETING_TYPES,
+    agenda_item_add,
+    agenda_item_remove,
+    meeting_agenda_freeze,
+    meeting_minutes_complete,
+    meeting_plan,
+    meeting_reschedule,
+    meeting_types_ensure_defaults,
+    minutes_record,
 )
 from .transitions import (
     AvailableTransition,
@@ -36,14 +48,18 @@ from .transitions import (
 )
 
 __all__ = [
+    "DEFAULT_MEETING_TYPES",
     "MIN_BREAK_GLASS_REASON",
     "VIEW_CASE",
     "AvailableTransition",
     "CaseworkError",
+    "CaseworkForbidden",
     "GuardFailure",
     "PersonDetails",
     "TransitionConflict",
     "TransitionForbidden",
+    "agenda_item_add",
+    "agenda_item_remove",
     "case_break_glass",
     "case_care_track_set",
     "case_clock_start",
@@ -58,11 +74,19 @@ __all__ = [
     "deadline_start",
     "history_append",
     "inbreng_verify",
+    "meeting_agenda_freeze",
+    "meeting_minutes_complete",
+    "meeting_plan",
+    "meeting_reschedule",
+    "meeting_types_ensure_defaults",
+    "minutes_record",
     "note_add",
     "participation_add",
     "participation_end",
     "person_register",
     "plan_action_add",
+    "plan_action_close",
+    "plan_action_due_date_set",
     "reference_next",
     "referral_set",
     "transitions_available",

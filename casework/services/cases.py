@@ -30,7 +30,6 @@ from casework.models import (
     Participation,
     Person,
     PersonRole,
-    PlanAction,
     ReferenceCounter,
     Referral,
 )
@@ -63,6 +62,10 @@ class CaseworkError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class CaseworkForbidden(CaseworkError):
+    """The actor may see the object but not make this change (403, not 404)."""
 
 
 def _log_change(*, actor: Any, origin: str | None, case: Case, what: str, **detail: Any) -> None:
@@ -583,39 +586,6 @@ def case_escalate_to_zvh(*, case: Case, approved_by: User, origin: str | None = 
 def _require_runs_case(*, actor: User, case: Case) -> None:
     if not case_disclosure_for(user=actor, case=case).runs_case:
         raise CaseworkError(_("Only whoever runs this case can do this."))
-
-
-@transaction.atomic
-def plan_action_add(
-    *,
-    case: Case,
-    actor: User,
-    title: str,
-    owner_organisation: Organisation | None = None,
-    owner: User | None = None,
-    due_date: datetime.date | None = None,
-    origin: str | None = None,
-) -> PlanAction:
-    """Add an action to the plan van aanpak. Raises CaseworkError for an empty title."""
-    _require_runs_case(actor=actor, case=case)
-    title = (title or "").strip()
-    if not title:
-        raise CaseworkError(_("An action needs a description."), field="title")
-    action = PlanAction.objects.create(
-        case=case,
-        title=title[:300],
-        owner_organisation=owner_organisation,
-        owner=owner,
-        due_date=due_date,
-    )
-    _log_change(
-        actor=actor,
-        origin=origin,
-        case=case,
-        what="plan_action_added",
-        due=due_date.isoformat() if due_date else "",
-    )
-    return action
 
 
 @transaction.atomic

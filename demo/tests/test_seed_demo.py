@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 
-from casework.models import Case, Participation
+from casework.models import Case, Meeting, Participation, PlanAction
 from permissions.models import Organisation, User
 from signals.models import Buurt, Wijk
 from signals.selectors import address_lookup
@@ -40,7 +40,9 @@ def snapshot() -> list[Any]:
     groups = list(Group.objects.order_by("name").values_list("name", flat=True))
     cases = list(Case.objects.order_by("reference").values_list("reference", "state"))
     participations = Participation.objects.count()
-    return [users, orgs, groups, cases, participations]
+    meetings = list(Meeting.objects.values_list("uuid", "starts_at"))
+    actions = list(PlanAction.objects.order_by("id").values_list("uuid", "status"))
+    return [users, orgs, groups, cases, participations, meetings, actions]
 
 
 def test_seed_demo_creates_the_roster():
@@ -60,7 +62,7 @@ def test_seed_demo_twice_changes_nothing():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert snapshot() == before
-    assert "0 organisations, 0 users, 0 streets and 0 cases created" in out.getvalue()
+    assert "0 organisations, 0 users, 0 streets, 0 cases and 0 meetings created" in out.getvalue()
 
 
 def test_seed_demo_fills_the_postcode_table_the_demo_cases_agree_with():
@@ -101,3 +103,15 @@ def test_demo_cases_show_need_to_know(token_client):
     boa = token_client(User.objects.get(username="boa"))
     assert boa.get(f"/api/v1/cases/{riec.uuid}/").status_code == 404
     assert boa.get(path).status_code == 404
+
+
+def test_seed_demo_plans_a_table_whose_items_each_partner_sees_apart():
+    call_command("seed_demo", stdout=StringIO())
+    meeting = Meeting.objects.get(municipality__code="GM9999")
+    assert meeting.meeting_type.code == "zvt"
+    assert {i.case.case_type for i in meeting.items.all()} == {"woonoverlast", "jeugdoverlast"}
+    client = Client()
+    client.force_login(User.objects.get(username="jongerenwerk"))
+    html = client.get(f"/overleggen/{meeting.uuid}/").content.decode()
+    assert "Groep benaderen bij het winkelcentrum" in html
+    assert "Huisbezoek en inschatting zorgbehoefte" not in html

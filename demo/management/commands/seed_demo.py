@@ -14,7 +14,7 @@ class Command(BaseCommand):
         created = demo_seed()
         self.stdout.write(
             f"Demo data ready: {created['organisations']} organisations, "
-            f"{created['users']} users, {created['streets']} streets and {created['cases']} cases "
-            "created "
+            f"{created['users']} users, {created['streets']} streets, {created['cases']} cases "
+            f"and {created['meetings']} meetings created "
             "(existing ones left unchanged)."
         )

@@ -12,13 +12,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from permissions.constants import FieldGroup
-from permissions.crypto import data_key_cache_warm
-from permissions.models import AccessAction, AccessResult
-from permissions.services import AccessEvent, access_log_record
-from workflows.clocks import CLOCKS
-
-from .models import (
+from casework.models import (
     REPORTER_ROLES,
     BreakGlass,
     Case,
@@ -31,7 +25,12 @@ from .models import (
     Participation,
     PersonRole,
 )
-from .policies import NOTHING, VIEW_CASE_CODENAME, Disclosure, Routes, case_disclosure
+from casework.policies import NOTHING, VIEW_CASE_CODENAME, Disclosure, Routes, case_disclosure
+from permissions.constants import FieldGroup
+from permissions.crypto import data_key_cache_warm
+from permissions.models import AccessAction, AccessResult
+from permissions.services import AccessEvent, access_log_record
+from workflows.clocks import CLOCKS
 
 
 class CaseNotFound(Http404):

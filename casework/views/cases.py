@@ -14,13 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from permissions.origin import request_origin
-from workflows.machines import machine_for
-
-from .forms import ParticipantForm, ReasonForm
-from .models import CaseType, Confidentiality
-from .policies import can_manage_participants
-from .selectors import (
+from casework.forms import ParticipantForm, ReasonForm
+from casework.models import CaseType, Confidentiality
+from casework.policies import can_manage_participants
+from casework.selectors import (
     case_file_get_for,
     case_get_for,
     case_history,
@@ -29,7 +26,7 @@ from .selectors import (
     participation_get_active,
     with_deadlines,
 )
-from .services import (
+from casework.services import (
     CaseworkError,
     GuardFailure,
     TransitionForbidden,
@@ -39,6 +36,8 @@ from .services import (
     participation_end,
     transitions_available,
 )
+from permissions.origin import request_origin
+from workflows.machines import machine_for
 
 PAGE = 50
 

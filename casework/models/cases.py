@@ -1,4 +1,4 @@
-"""The case and everything around it: persons, participations, notes.
+"""The case and everything around it: persons, participations, notes, plan actions.
 
 Sensitive values are stored encrypted (permissions.fields) with the case's or the person's
 own data key; persons are found by blind indexes, never by decrypting.
@@ -407,7 +407,11 @@ class ActionStatus(models.TextChoices):
 
 
 class PlanAction(models.Model):
-    """An action of the plan van aanpak: an owner organisation, a deadline, a status."""
+    """An action of the plan van aanpak: an owner organisation, a deadline, a status.
+
+    An action decided at a meeting points to the agenda item it came from. What was done (or
+    why it was cancelled) is written in ``done_note``, encrypted with the case's data key.
+    """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plan_actions")
@@ -430,15 +434,57 @@ class PlanAction(models.Model):
     status = models.CharField(
         max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )
+    agenda_item = models.ForeignKey(
+        "casework.AgendaItem",
+        verbose_name=_("agenda item"),
+        on_delete=models.PROTECT,
+        related_name="actions",
+        null=True,
+        blank=True,
+    )
+    done_note = EncryptedTextField(
+        _("what was done"), key_field="case.data_key", null=True, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("plan action")
         verbose_name_plural = _("plan actions")
         ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(
+                fields=["owner_organisation", "due_date"],
+                condition=Q(status="open"),
+                name="planaction_open_owner_due",
+            ),
+            models.Index(fields=["case", "due_date"], name="planaction_case_due"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def readable_done_note(self) -> str | None:
+        """The note, or None once the case's data key was destroyed."""
+        try:
+            return self.done_note
+        except KeyDestroyedError:
+            return None
 
 
 class Referral(models.Model):
