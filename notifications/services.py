@@ -1,19 +1,79 @@
-"""Writes for notifications and the scheduler heartbeat."""
+"""Writes for notifications: the reminder outbox, its deliveries, in-app notifications, the daily
+digest and the scheduler heartbeat.
+
+How a reminder travels (docs/adr/0003 and 0012):
+
+1. ``reminder_schedule`` writes a pending row inside the caller's transaction, keyed by kind,
+   object, step and due moment, so it exists exactly when the change that caused it exists.
+2. ``reminders_claim_due`` (beat, every minute) locks due rows with ``SKIP LOCKED``, marks
+   them dispatching, commits, and only then enqueues one send task per row.
+3. ``reminder_deliver`` (the send task) plans one ``Delivery`` per person and channel and
+   commits that plan; sends each e-mail holding its delivery row's lock, marking it sent in
+   the same transaction; and finally writes the in-app notifications and marks the reminder
+   sent in one transaction.
+4. ``reminders_release_stuck`` returns rows left in dispatching by a lost message or a dead
+   worker to pending.
+"""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from django.core.mail import send_mail
-from django.db import transaction
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, send_mail
+from django.db import models, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
-from .models import Heartbeat
+from .kinds import ObjectRef, ReminderKind, ReminderText, UnknownReminderKind, kind_get
+from .models import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    Digest,
+    EmailFrequency,
+    Heartbeat,
+    Notification,
+    NotificationPreference,
+    Reminder,
+    ReminderStatus,
+)
 
 logger = logging.getLogger("ketenregie.notifications")
 
 BEAT = "beat"
+
+# A row in dispatching for longer than this lost its message or its worker. Longer than the
+# hard task time limit (300 s), so a send task that is still running has been killed by then.
+STUCK_AFTER = datetime.timedelta(minutes=10)
+# E-mail attempts per delivery, counted before each attempt, so a message that kills its
+# worker every time is given up.
+DELIVERY_ATTEMPTS_MAX = 5
+# Plans per reminder (each send task run counts one), for a resolver that keeps failing.
+REMINDER_ATTEMPTS_MAX = 10
+CLAIM_BATCH = 100
+# The daily digest covers what arrived before this hour (Europe/Amsterdam) of its day.
+DIGEST_HOUR = 7
+
+OPEN_STATUSES = (ReminderStatus.PENDING, ReminderStatus.DISPATCHING)
+FINAL_STATUSES = (ReminderStatus.SENT, ReminderStatus.CANCELLED, ReminderStatus.FAILED)
+
+
+class ReminderOutsideTransaction(RuntimeError):
+    """A reminder was scheduled outside the transaction of the change that causes it."""
+
+
+class DeliveryIncomplete(RuntimeError):
+    """Some e-mail of a reminder is not sent yet; the send task retries."""
+
+
+# --- heartbeat ---------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -29,7 +89,8 @@ def heartbeat_record(*, name: str = BEAT) -> Heartbeat:
 def notify_by_email(*, recipients: list[str], subject: str, body: str) -> None:
     """Send a plain e-mail after the current transaction commits (never for a rollback).
 
-    The reminder outbox replaces this for scheduled reminders; this is for immediate notices.
+    For immediate notices to people who must know at once; scheduled reminders go through
+    the outbox (``reminder_schedule``) instead.
     """
     recipients = [r for r in recipients if r]
     if not recipients:
@@ -44,3 +105,563 @@ def notify_by_email(*, recipients: list[str], subject: str, body: str) -> None:
             logger.exception("notifications: could not send %r", subject)
 
     transaction.on_commit(send)
+
+
+# --- scheduling --------------------------------------------------------------------------
+
+
+def _ref(obj: models.Model | ObjectRef) -> ObjectRef:
+    return obj if isinstance(obj, ObjectRef) else ObjectRef.of(obj)
+
+
+def reminder_key(*, kind: str, ref: ObjectRef, step: str, due_at: datetime.datetime) -> str:
+    """The idempotency key of one reminder: SHA-256 of kind, object, step and due moment (UTC)."""
+    moment = due_at.astimezone(datetime.UTC).isoformat(timespec="seconds")
+    raw = "\x1f".join((kind, ref.type, ref.id, step, moment))
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _require_callers_transaction() -> None:
+    # Not decorated with @transaction.atomic on purpose: the decorator would always satisfy
+    # this check. The row must commit or roll back together with the change that causes it.
+    if not transaction.get_connection().in_atomic_block:
+        raise ReminderOutsideTransaction(
+            "Schedule a reminder inside the transaction of the change that causes it."
+        )
+
+
+def reminder_schedule(
+    *,
+    kind: str,
+    obj: models.Model | ObjectRef,
+    due_at: datetime.datetime,
+    step: str = "",
+    municipality_id: int | None = None,
+) -> Reminder:
+    """Make sure the reminder ``kind`` about ``obj`` at ``due_at`` (and ``step``) will be sent.
+
+    Must run inside the caller's transaction. Idempotent: the same kind, object, step and
+    moment give the same row (``INSERT … ON CONFLICT DO NOTHING``), whatever its state; a
+    row that was cancelled becomes pending again (its moment is wanted once more), a sent
+    one is never sent again. Other moments of the same kind, object and step are left alone;
+    to move a date use ``reminder_reschedule``.
+
+    Raises ReminderOutsideTransaction, UnknownReminderKind, and ValueError for a naive
+    ``due_at``.
+    """
+    _require_callers_transaction()
+    kind_get(kind)
+    if timezone.is_naive(due_at):
+        raise ValueError("due_at must be timezone-aware")
+    ref = _ref(obj)
+    key = reminder_key(kind=kind, ref=ref, step=step, due_at=due_at)
+    with transaction.atomic():
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    kind=kind,
+                    object_type=ref.type,
+                    object_id=ref.id,
+                    step=step,
+                    due_at=due_at,
+                    municipality_id=municipality_id,
+                    idempotency_key=key,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        reminder = Reminder.objects.select_for_update().get(idempotency_key=key)
+        if reminder.status == ReminderStatus.CANCELLED:
+            reminder.status = ReminderStatus.PENDING
+            reminder.cancelled_at = None
+            reminder.save(update_fields=["status", "cancelled_at"])
+    return reminder
+
+
+def reminder_reschedule(
+    *,
+    kind: str,
+    obj: models.Model | ObjectRef,
+    due_at: datetime.datetime,
+    step: str = "",
+    municipality_id: int | None = None,
+) -> Reminder:
+    """Move the reminder ``kind`` about ``obj`` (and ``step``) to ``due_at``.
+
+    Cancels every open row of that kind, object and step at another moment and schedules the
+    new one, inside the caller's transaction. A row already sent stays sent. Raises what
+    ``reminder_schedule`` raises.
+    """
+    _require_callers_transaction()
+    ref = _ref(obj)
+    key = reminder_key(kind=kind, ref=ref, step=step, due_at=due_at)
+    with transaction.atomic():
+        Reminder.objects.filter(
+            kind=kind, object_type=ref.type, object_id=ref.id, step=step, status__in=OPEN_STATUSES
+        ).exclude(idempotency_key=key).update(
+            status=ReminderStatus.CANCELLED, cancelled_at=timezone.now()
+        )
+        return reminder_schedule(
+            kind=kind, obj=ref, due_at=due_at, step=step, municipality_id=municipality_id
+        )
+
+
+@transaction.atomic
+def reminders_cancel_for(
+    *, obj: models.Model | ObjectRef, kind: str | None = None, step: str | None = None
+) -> int:
+    """Cancel the open reminders about ``obj`` (of ``kind`` and ``step`` when given).
+
+    Call it in the transaction of the change that makes them pointless (a signal triaged
+    cancels its not-triaged reminders). A reminder being dispatched is cancelled too: its send
+    task finds it cancelled and writes no in-app notification; an e-mail already on its way
+    cannot be recalled. Returns the number of rows cancelled.
+    """
+    ref = _ref(obj)
+    rows = Reminder.objects.filter(object_type=ref.type, object_id=ref.id, status__in=OPEN_STATUSES)
+    if kind is not None:
+        rows = rows.filter(kind=kind)
+    if step is not None:
+        rows = rows.filter(step=step)
+    return rows.update(status=ReminderStatus.CANCELLED, cancelled_at=timezone.now())
+
+
+# --- dispatching -------------------------------------------------------------------------
+
+
+def _queue_options() -> dict[str, Any]:
+    queue: str = getattr(settings, "KETENREGIE_NOTIFICATIONS_QUEUE", "")
+    return {"queue": queue} if queue else {}
+
+
+def _enqueue(reminder_ids: list[int]) -> None:
+    from .tasks import reminder_send  # the tasks module imports this one
+
+    options = _queue_options()
+    for reminder_id in reminder_ids:
+        try:
+            reminder_send.apply_async(kwargs={"reminder_id": reminder_id}, **options)
+        except Exception:
+            # The row stays in dispatching and is released after STUCK_AFTER.
+            logger.exception("notifications: could not enqueue reminder %s", reminder_id)
+
+
+@transaction.atomic
+def reminders_claim_due(
+    *, now: datetime.datetime | None = None, limit: int = CLAIM_BATCH
+) -> list[int]:
+    """Claim up to ``limit`` pending reminders due at ``now``; enqueue them after commit.
+
+    ``SELECT … FOR UPDATE SKIP LOCKED``: two dispatchers at once claim disjoint rows, and a
+    row claimed by one is dispatching, so not pending, for the next. Returns the claimed ids.
+    """
+    now = now or timezone.now()
+    ids = list(
+        Reminder.objects.select_for_update(skip_locked=True)
+        .filter(status=ReminderStatus.PENDING, due_at__lte=now)
+        .order_by("due_at", "id")
+        .values_list("id", flat=True)[:limit]
+    )
+    if ids:
+        Reminder.objects.filter(id__in=ids).update(
+            status=ReminderStatus.DISPATCHING, claimed_at=timezone.now()
+        )
+        transaction.on_commit(lambda: _enqueue(ids))
+    return ids
+
+
+@transaction.atomic
+def reminders_release_stuck(*, older_than: datetime.timedelta = STUCK_AFTER) -> int:
+    """Put reminders dispatching for longer than ``older_than`` back to pending.
+
+    Their message was lost, or their worker died with it. Safe while a send task still
+    runs: delivery is idempotent per person and channel. Returns the number released.
+    """
+    return Reminder.objects.filter(
+        status=ReminderStatus.DISPATCHING, claimed_at__lt=timezone.now() - older_than
+    ).update(status=ReminderStatus.PENDING)
+
+
+# --- delivering --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Plan:
+    reminder: Reminder
+    kind: ReminderKind
+    text: ReminderText
+
+
+def _email_frequency(user_ids: Iterable[int]) -> dict[int, str]:
+    return dict(
+        NotificationPreference.objects.filter(user_id__in=list(user_ids)).values_list(
+            "user_id", "email"
+        )
+    )
+
+
+def _fail(reminder: Reminder, error: str) -> None:
+    reminder.status = ReminderStatus.FAILED
+    reminder.last_error = error[:200]
+    reminder.save(update_fields=["status", "last_error", "attempts"])
+
+
+@transaction.atomic
+def _reminder_plan(*, reminder_id: int) -> _Plan | None:
+    """Lock the reminder and write its deliveries (once); None when there is nothing to do."""
+    reminder = Reminder.objects.select_for_update().filter(pk=reminder_id).first()
+    if reminder is None or reminder.status in FINAL_STATUSES:
+        return None
+    reminder.attempts += 1
+    try:
+        kind = kind_get(reminder.kind)
+    except UnknownReminderKind:
+        _fail(reminder, "unknown kind")
+        return None
+    if reminder.attempts > REMINDER_ATTEMPTS_MAX:
+        _fail(reminder, f"gave up after {REMINDER_ATTEMPTS_MAX} attempts")
+        return None
+    ref = ObjectRef(type=reminder.object_type, id=reminder.object_id)
+    if kind.still_due is not None and not kind.still_due(ref, reminder.step):
+        reminder.status = ReminderStatus.CANCELLED
+        reminder.cancelled_at = timezone.now()
+        reminder.save(update_fields=["status", "cancelled_at", "attempts"])
+        return None
+    reminder.save(update_fields=["attempts"])
+    if not reminder.deliveries.exists():
+        users = {u.pk: u for u in kind.recipients(ref, reminder.step) if u.is_active}
+        if not users:
+            _fail(reminder, "no recipients")
+            return None
+        frequency = _email_frequency(users)
+        rows = []
+        for user in users.values():
+            daily = frequency.get(user.pk) == EmailFrequency.DAILY
+            wants_email = Channel.EMAIL in kind.channels and bool(user.email)
+            if wants_email and not daily:
+                rows.append(Delivery(reminder=reminder, recipient=user, channel=Channel.EMAIL))
+            if Channel.IN_APP in kind.channels or (wants_email and daily):
+                rows.append(Delivery(reminder=reminder, recipient=user, channel=Channel.IN_APP))
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    with translation.override(settings.LANGUAGE_CODE):
+        text = kind.describe(ref, reminder.step)
+        text = ReminderText(title=str(text.title), link=text.link)
+    return _Plan(reminder=reminder, kind=kind, text=text)
+
+
+def _absolute(link: str) -> str:
+    base = settings.KETENREGIE_BASE_URL.rstrip("/")
+    if not link:
+        return base + "/"
+    return link if "://" in link else base + "/" + link.lstrip("/")
+
+
+def _mail_domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "ketenregie"
+
+
+def _email_build(
+    *, kind: ReminderKind, text: ReminderText, reminder: Reminder, to: str, message_id: str
+) -> EmailMultiAlternatives:
+    context = {
+        "title": text.title,
+        "link": _absolute(text.link),
+        "due_at": timezone.localtime(reminder.due_at),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(kind.subject_template, context).split())
+        body = render_to_string(kind.text_template, context)
+        html = render_to_string(kind.html_template, context)
+    message = EmailMultiAlternatives(
+        subject=settings.EMAIL_SUBJECT_PREFIX + subject,
+        body=body,
+        to=[to],
+        headers={"Message-ID": message_id},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _message_id(*parts: Any) -> str:
+    return "<" + "-".join(str(p) for p in parts) + "@" + _mail_domain() + ">"
+
+
+@transaction.atomic
+def _delivery_attempt_count(*, delivery_id: int) -> bool:
+    """Commit one more attempt before sending; False when the delivery needs no attempt."""
+    delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+    if delivery.status != DeliveryStatus.PENDING:
+        return False
+    if delivery.attempts >= DELIVERY_ATTEMPTS_MAX:
+        delivery.status = DeliveryStatus.FAILED
+        delivery.last_error = f"gave up after {DELIVERY_ATTEMPTS_MAX} attempts"
+        delivery.save(update_fields=["status", "last_error"])
+        return False
+    delivery.attempts += 1
+    delivery.last_attempt_at = timezone.now()
+    delivery.save(update_fields=["attempts", "last_attempt_at"])
+    return True
+
+
+@transaction.atomic
+def _delivery_email(*, delivery_id: int, plan: _Plan) -> None:
+    # The row lock is held while the message goes out and the row is marked sent in the same
+    # transaction: a duplicate task waits here and then finds it sent. A worker that dies
+    # mid-send drops its connection, the lock and the (uncommitted) mark go with it, and the
+    # retry sends again with the same Message-ID (ADR 0012).
+    delivery = Delivery.objects.select_for_update().select_related("recipient").get(pk=delivery_id)
+    if delivery.status != DeliveryStatus.PENDING:
+        return
+    message = _email_build(
+        kind=plan.kind,
+        text=plan.text,
+        reminder=plan.reminder,
+        to=delivery.recipient.email,
+        message_id=_message_id("reminder", delivery.reminder_id, delivery.recipient_id),
+    )
+    message.send(fail_silently=False)
+    delivery.status = DeliveryStatus.SENT
+    delivery.sent_at = timezone.now()
+    delivery.last_error = ""
+    delivery.save(update_fields=["status", "sent_at", "last_error"])
+
+
+def _delivery_error(*, delivery_id: int, error: BaseException) -> None:
+    # The class name only: an SMTP error message may quote the recipient or the content.
+    Delivery.objects.filter(pk=delivery_id).update(last_error=type(error).__name__[:200])
+
+
+@transaction.atomic
+def _reminder_finish(*, plan: _Plan) -> bool:
+    reminder = Reminder.objects.select_for_update().get(pk=plan.reminder.pk)
+    if reminder.status in FINAL_STATUSES:
+        return False
+    deliveries = list(reminder.deliveries.select_for_update().order_by("id"))
+    if any(d.channel == Channel.EMAIL and d.status == DeliveryStatus.PENDING for d in deliveries):
+        raise DeliveryIncomplete(f"reminder {reminder.pk} has e-mails to send")
+    in_app = [
+        d for d in deliveries if d.channel == Channel.IN_APP and d.status == DeliveryStatus.PENDING
+    ]
+    frequency = _email_frequency(d.recipient_id for d in in_app)
+    now = timezone.now()
+    for delivery in in_app:
+        Notification.objects.create(
+            recipient_id=delivery.recipient_id,
+            delivery=delivery,
+            title=plan.text.title[:200],
+            link=plan.text.link[:300],
+            in_digest=(
+                Channel.EMAIL in plan.kind.channels
+                and frequency.get(delivery.recipient_id) == EmailFrequency.DAILY
+            ),
+            created_at=now,
+        )
+        delivery.status = DeliveryStatus.SENT
+        delivery.sent_at = now
+        delivery.save(update_fields=["status", "sent_at"])
+    failed = sum(1 for d in deliveries if d.status == DeliveryStatus.FAILED)
+    reminder.status = ReminderStatus.SENT
+    reminder.sent_at = now
+    reminder.last_error = f"{failed} deliveries failed" if failed else ""
+    reminder.save(update_fields=["status", "sent_at", "last_error"])
+    return True
+
+
+def reminder_deliver(*, reminder_id: int) -> bool:
+    """Deliver one reminder to every recipient on every channel, each exactly once.
+
+    Safe to run any number of times, also at once: a reminder sent, cancelled or failed is
+    left alone, and each (reminder, person, channel) is delivered once. E-mail deliveries
+    are committed before any is sent and each is marked sent in the transaction that holds
+    its lock while sending; in-app notifications are written in the transaction that marks
+    the reminder sent. Returns True when this call marked the reminder sent.
+
+    Raises whatever sending an e-mail raises (the task retries with backoff), and
+    DeliveryIncomplete when an e-mail is still pending.
+    """
+    plan = _reminder_plan(reminder_id=reminder_id)
+    if plan is None:
+        return False
+    email_ids = list(
+        Delivery.objects.filter(
+            reminder_id=reminder_id, channel=Channel.EMAIL, status=DeliveryStatus.PENDING
+        ).values_list("id", flat=True)
+    )
+    for delivery_id in email_ids:
+        if not _delivery_attempt_count(delivery_id=delivery_id):
+            continue
+        try:
+            _delivery_email(delivery_id=delivery_id, plan=plan)
+        except Exception as error:
+            _delivery_error(delivery_id=delivery_id, error=error)
+            raise
+    return _reminder_finish(plan=plan)
+
+
+# --- in-app notifications and preferences ------------------------------------------------
+
+
+@transaction.atomic
+def notification_mark_read(*, user: Any, notification_id: int) -> bool:
+    """Mark one of ``user``'s notifications read. False when it is not theirs or was read."""
+    return bool(
+        Notification.objects.filter(pk=notification_id, recipient=user, read_at=None).update(
+            read_at=timezone.now()
+        )
+    )
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user: Any) -> int:
+    """Mark every unread notification of ``user`` read; returns how many."""
+    return Notification.objects.filter(recipient=user, read_at=None).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_preference_set(*, user: Any, email: str) -> NotificationPreference:
+    """Choose reminders by e-mail at once or in a daily digest. Raises ValueError."""
+    if email not in EmailFrequency.values:
+        raise ValueError(f"unknown e-mail frequency {email!r}")
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email": email}
+    )
+    return preference
+
+
+# --- daily digest ------------------------------------------------------------------------
+
+
+def digest_cutoff(*, day: datetime.date) -> datetime.datetime:
+    """The digest of ``day`` covers notifications created before this moment."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time(DIGEST_HOUR)),
+        timezone.get_default_timezone(),
+    )
+
+
+@transaction.atomic
+def _digest_attempt_count(*, user_id: int, day: datetime.date) -> int | None:
+    Digest.objects.bulk_create([Digest(recipient_id=user_id, day=day)], ignore_conflicts=True)
+    digest = Digest.objects.select_for_update().get(recipient_id=user_id, day=day)
+    if digest.status != DeliveryStatus.PENDING:
+        return None
+    if digest.attempts >= DELIVERY_ATTEMPTS_MAX:
+        digest.status = DeliveryStatus.FAILED
+        digest.save(update_fields=["status"])
+        return None
+    digest.attempts += 1
+    digest.save(update_fields=["attempts"])
+    return digest.pk
+
+
+@transaction.atomic
+def _digest_send_locked(*, digest_id: int) -> bool:
+    digest = Digest.objects.select_for_update().select_related("recipient").get(pk=digest_id)
+    if digest.status != DeliveryStatus.PENDING:
+        return False
+    items = list(
+        Notification.objects.select_for_update()
+        .filter(
+            recipient_id=digest.recipient_id,
+            in_digest=True,
+            created_at__lt=digest_cutoff(day=digest.day),
+        )
+        .order_by("created_at", "id")
+    )
+    if items and digest.recipient.email:
+        context = {
+            "items": [{"title": n.title, "link": _absolute(n.link)} for n in items],
+            "day": digest.day,
+            "link": _absolute(""),
+        }
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = " ".join(
+                render_to_string("notifications/email/digest_subject.txt", context).split()
+            )
+            body = render_to_string("notifications/email/digest.txt", context)
+            html = render_to_string("notifications/email/digest.html", context)
+        message = EmailMultiAlternatives(
+            subject=settings.EMAIL_SUBJECT_PREFIX + subject,
+            body=body,
+            to=[digest.recipient.email],
+            headers={"Message-ID": _message_id("digest", digest.recipient_id, digest.day)},
+        )
+        message.attach_alternative(html, "text/html")
+        message.send(fail_silently=False)
+    Notification.objects.filter(pk__in=[n.pk for n in items]).update(in_digest=False)
+    digest.items = len(items)
+    digest.status = DeliveryStatus.SENT
+    digest.sent_at = timezone.now()
+    digest.save(update_fields=["items", "status", "sent_at"])
+    return bool(items)
+
+
+def digest_send(*, user_id: int, day: datetime.date) -> bool:
+    """Send ``user_id`` the digest of ``day``: what arrived for them before 07:00 that day.
+
+    At most one digest per person per day (unique row, locked while sending, marked sent in
+    the same transaction); a digest with nothing in it sends no e-mail. Returns True when an
+    e-mail went out. Raises whatever sending raises (the task retries).
+    """
+    digest_id = _digest_attempt_count(user_id=user_id, day=day)
+    if digest_id is None:
+        return False
+    return _digest_send_locked(digest_id=digest_id)
+
+
+def _digest_enqueue(user_ids: list[int], day: datetime.date) -> None:
+    from .tasks import digest_send_one
+
+    options = _queue_options()
+    for user_id in user_ids:
+        try:
+            digest_send_one.apply_async(
+                kwargs={"user_id": user_id, "day": day.isoformat()}, **options
+            )
+        except Exception:
+            # Whatever is not sent today is in tomorrow's digest.
+            logger.exception("notifications: could not enqueue the digest of %s", user_id)
+
+
+@transaction.atomic
+def digests_dispatch(*, day: datetime.date | None = None) -> list[int]:
+    """Enqueue, after commit, one digest task per person with anything owed for ``day``.
+
+    Run by beat from 07:00; running it again the same day sends nothing twice.
+    """
+    day = day or timezone.localdate()
+    user_ids = list(
+        Notification.objects.filter(in_digest=True, created_at__lt=digest_cutoff(day=day))
+        .exclude(
+            recipient__in=Digest.objects.filter(
+                day=day, status__in=(DeliveryStatus.SENT, DeliveryStatus.FAILED)
+            ).values("recipient")
+        )
+        .values_list("recipient_id", flat=True)
+        .distinct()
+        .order_by("recipient_id")
+    )
+    if user_ids:
+        transaction.on_commit(lambda: _digest_enqueue(user_ids, day))
+    return user_ids
+
+
+__all__ = [
+    "BEAT",
+    "DeliveryIncomplete",
+    "ReminderOutsideTransaction",
+    "digest_send",
+    "digests_dispatch",
+    "heartbeat_record",
+    "notification_mark_read",
+    "notification_preference_set",
+    "notifications_mark_all_read",
+    "notify_by_email",
+    "reminder_deliver",
+    "reminder_key",
+    "reminder_reschedule",
+    "reminder_schedule",
+    "reminders_cancel_for",
+    "reminders_claim_due",
+    "reminders_release_stuck",
+]

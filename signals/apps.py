@@ -7,3 +7,7 @@ class SignalsConfig(AppConfig):
     name = "signals"
     label = "signals"
     verbose_name = _("Signals")
+
+    def ready(self) -> None:
+        # Registers this app's reminder kinds with the outbox.
+        from . import reminders  # noqa: F401

@@ -57,6 +57,7 @@ from .models import (
     Wijk,
 )
 from .policies import SignalView, signal_view, source_for
+from .reminders import signal_reminders_cancel, signal_reminders_schedule
 from .selectors import address_lookup
 
 # Clocks of a phone and a server disagree a little; an observation "in the future" by less
@@ -612,6 +613,7 @@ def _signal_create(
     # The signal row comes first: it claims the idempotency key before anything else is
     # written, so a concurrent twin fails fast and leaves no persons behind.
     signal.save()
+    signal_reminders_schedule(signal=signal)
     for person in clean.persons:
         registered, _created = person_register(details=person.details)
         SignalPerson.objects.get_or_create(signal=signal, person=registered, role=person.role)
@@ -784,6 +786,7 @@ def _triage_apply(*, signal: Signal, actor: User, checked: _Decision, origin: st
             "decided_by",
         ]
     )
+    signal_reminders_cancel(signal=locked)
     access_log_record(
         actor=actor,
         origin=origin,

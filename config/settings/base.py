@@ -6,7 +6,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from celery.schedules import crontab  # noqa: F401  (profiles and apps extend the schedule)
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -227,11 +227,29 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# An acks_late task that runs when the broker connection drops is redelivered anyway; the
+# outbox makes the second run harmless, so the first is cancelled rather than left running.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "notifications.tasks.heartbeat",
         "schedule": timedelta(seconds=int(os.environ.get("KETENREGIE_HEARTBEAT_SECONDS", 30))),
         "options": {"expires": 60},
+    },
+    # The reminder outbox (docs/adr/0003, 0012): claim due rows once a minute. A run that no
+    # worker picked up within the minute is dropped; the next one claims the same rows.
+    "reminders-dispatch": {
+        "task": "notifications.tasks.dispatch_due",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+    # The daily digest at 07:00 Europe/Amsterdam (CELERY_TIMEZONE), and every quarter of an
+    # hour after it that day, so a beat that was down at seven still sends it; a person gets
+    # at most one digest a day.
+    "notifications-digest": {
+        "task": "notifications.tasks.digests_send",
+        "schedule": crontab(minute="*/15", hour="7-22"),
+        "options": {"expires": 600},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -239,6 +257,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 KETENREGIE_HEARTBEAT_STALE_SECONDS = 120
 
 EMAIL_SUBJECT_PREFIX = "[Ketenregie] "
+# A send task holds its delivery row's lock while it talks to the mail server: never forever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 30))
+# Where links in e-mails point: the address people use to reach this installation.
+KETENREGIE_BASE_URL = os.environ.get("KETENREGIE_BASE_URL", "http://localhost:8000")
+# The Celery queue for reminder and digest sends; empty: the default queue.
+KETENREGIE_NOTIFICATIONS_QUEUE = os.environ.get("KETENREGIE_NOTIFICATIONS_QUEUE", "")
 DEFAULT_FROM_EMAIL = os.environ.get("KETENREGIE_FROM_EMAIL", "ketenregie@localhost")
 
 LOGGING = {

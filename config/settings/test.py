@@ -36,7 +36,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
     "/tmp/ketenregie-test-celerybeat",  # noqa: S108
 )
 
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory; real-worker tests choose a backend that other processes can read.
+EMAIL_BACKEND = os.environ.get(
+    "KETENREGIE_TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
+EMAIL_FILE_PATH = os.environ.get("KETENREGIE_TEST_EMAIL_DIR", tempfile.gettempdir())
+KETENREGIE_NOTIFICATIONS_QUEUE = os.environ.get("KETENREGIE_NOTIFICATIONS_QUEUE", "")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,136 @@
+"""Reminder kinds, declared as data: kind → recipients, text, channels, escalation steps.
+
+notifications imports no other app, so the apps that own the objects declare their kinds and
+register them here, from their ``reminders.py`` imported in ``AppConfig.ready()``::
+
+    register(
+        ReminderKind(
+            code=ReminderCode.SIGNAL_NOT_TRIAGED,
+            recipients=signal_not_triaged_recipients,   # (ref, step) -> users
+            describe=signal_not_triaged_text,           # (ref, step) -> ReminderText
+            steps=(EscalationStep("coordinator", "..."), EscalationStep("team_lead", "...")),
+        )
+    )
+
+The owning app also computes when a reminder is due (working days through
+``workflows.calendar``) and passes a concrete moment to ``reminder_schedule``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.db import models
+
+from .models import Channel
+
+__all__ = [
+    "EscalationStep",
+    "ObjectRef",
+    "ReminderCode",
+    "ReminderKind",
+    "ReminderText",
+    "UnknownReminderKind",
+    "kind_get",
+    "kinds",
+    "register",
+]
+
+
+class ReminderCode(StrEnum):
+    """The reminders of the domain brief (section 6). A code is live once an app registers it."""
+
+    SIGNAL_NOT_TRIAGED = "signal_not_triaged"
+    TRIAGE_CUTOFF = "triage_cutoff"
+    AGENDA = "agenda"
+    MINUTES_MISSING = "minutes_missing"
+    ACTION_DUE = "action_due"
+    PLAN_REVIEW_DUE = "plan_review_due"
+    LEGAL_CLOCK = "legal_clock"
+    RETENTION_PROPOSAL = "retention_proposal"
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """The object a reminder is about, by model label and primary key (no foreign key)."""
+
+    type: str
+    id: str
+
+    @classmethod
+    def of(cls, obj: models.Model) -> ObjectRef:
+        return cls(type=obj._meta.label_lower, id=str(obj.pk))
+
+
+@dataclass(frozen=True)
+class ReminderText:
+    """What a person is told: a title and a link into the application. Never case content."""
+
+    title: str
+    link: str = ""
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    """One step of a reminder: who it goes to, and when, in words (for docs and admin)."""
+
+    code: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ReminderKind:
+    """One kind of reminder.
+
+    ``recipients(ref, step)`` returns the users to remind (inactive users and users without
+    an address are skipped for e-mail by the outbox). ``describe(ref, step)`` returns the
+    title and link. ``still_due(ref, step)``, when given, is asked once more just before
+    delivery; False cancels the reminder (a belt to the braces of the cancelling services).
+    """
+
+    code: str
+    recipients: Callable[[ObjectRef, str], Iterable[Any]]
+    describe: Callable[[ObjectRef, str], ReminderText]
+    channels: tuple[str, ...] = (Channel.IN_APP, Channel.EMAIL)
+    steps: tuple[EscalationStep, ...] = ()
+    still_due: Callable[[ObjectRef, str], bool] | None = None
+    subject_template: str = "notifications/email/reminder_subject.txt"
+    text_template: str = "notifications/email/reminder.txt"
+    html_template: str = "notifications/email/reminder.html"
+
+    def __post_init__(self) -> None:
+        unknown = set(self.channels) - set(Channel.values)
+        if unknown:
+            raise ValueError(f"Reminder kind {self.code!r} names unknown channels {unknown}")
+
+
+class UnknownReminderKind(LookupError):
+    """No app registered a kind with this code."""
+
+
+_REGISTRY: dict[str, ReminderKind] = {}
+
+
+def register(kind: ReminderKind) -> ReminderKind:
+    """Make ``kind`` known to the outbox. Registering one code twice with another kind raises."""
+    existing = _REGISTRY.get(kind.code)
+    if existing is not None and existing != kind:
+        raise ValueError(f"Reminder kind {kind.code!r} is registered already")
+    _REGISTRY[kind.code] = kind
+    return kind
+
+
+def kind_get(code: str) -> ReminderKind:
+    """The registered kind ``code``. Raises UnknownReminderKind."""
+    try:
+        return _REGISTRY[code]
+    except KeyError:
+        raise UnknownReminderKind(code) from None
+
+
+def kinds() -> list[ReminderKind]:
+    """Every registered kind, by code."""
+    return [_REGISTRY[code] for code in sorted(_REGISTRY)]

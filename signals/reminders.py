@@ -1,0 +1,132 @@
+"""The reminders about signals, declared as data and registered with the outbox.
+
+A signal not triaged reminds the municipality's coordinators (everyone who triages its
+signals) 5 working days after it arrived, and its team leads 2 working days later
+(domain brief, section 6). Working days follow the Dutch calendar (``workflows.calendar``);
+the outbox receives concrete moments. Triage cancels both.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.kinds import (
+    EscalationStep,
+    ObjectRef,
+    ReminderCode,
+    ReminderKind,
+    ReminderText,
+    register,
+)
+from notifications.services import reminder_schedule, reminders_cancel_for
+from permissions.constants import OrganisationType, RoleSlug
+from permissions.models import User
+from workflows.calendar import add_working_days
+from workflows.selectors import clock_for
+
+from .models import Signal, SignalStatus
+from .policies import triage_municipality_id
+
+COORDINATOR = "coordinator"
+TEAM_LEAD = "team_lead"
+# The team leads hear of a signal this many working days after its clock ran out (the
+# clock itself, 5 working days by default, is the municipality's setting).
+ESCALATION_AFTER_DAYS = 2
+# Who a not-triaged signal is escalated to.
+ESCALATION_ROLES = frozenset({RoleSlug.TEAM_LEAD.value})
+# Reminders fall due early in the morning, before the 07:00 digest of the same day.
+DUE_TIME = datetime.time(6, 0)
+
+
+def _signal(ref: ObjectRef) -> Signal | None:
+    return Signal.objects.filter(pk=ref.id).first()
+
+
+def _municipality_staff(municipality_id: int) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            organisation__municipality_id=municipality_id,
+            organisation__type=OrganisationType.GEMEENTE,
+        )
+        .select_related("organisation", "role")
+        .order_by("pk")
+    )
+
+
+def not_triaged_recipients(ref: ObjectRef, step: str) -> list[User]:
+    """Coordinators: who may triage the signal, but its team leads. Team leads: those."""
+    signal = _signal(ref)
+    if signal is None:
+        return []
+    staff = _municipality_staff(signal.municipality_id)
+    leads = [u for u in staff if u.role is not None and u.role.slug in ESCALATION_ROLES]
+    if step == TEAM_LEAD:
+        return leads
+    # Team leads may triage too; they hear of the signal only when it is escalated to them.
+    return [
+        u for u in staff if triage_municipality_id(u) == signal.municipality_id and u not in leads
+    ]
+
+
+def not_triaged_text(ref: ObjectRef, step: str) -> ReminderText:
+    """The reference only: the reminder is read in a mailbox, so it holds no content."""
+    signal = _signal(ref)
+    reference = signal.reference if signal is not None else ""
+    return ReminderText(
+        title=_("Signal %(reference)s has not been triaged yet") % {"reference": reference},
+        link=reverse("signals:detail", kwargs={"signal_id": signal.uuid}) if signal else "",
+    )
+
+
+def not_triaged_still_due(ref: ObjectRef, step: str) -> bool:
+    return Signal.objects.filter(pk=ref.id, status=SignalStatus.NEW).exists()
+
+
+SIGNAL_NOT_TRIAGED = register(
+    ReminderKind(
+        code=ReminderCode.SIGNAL_NOT_TRIAGED,
+        recipients=not_triaged_recipients,
+        describe=not_triaged_text,
+        still_due=not_triaged_still_due,
+        steps=(
+            EscalationStep(COORDINATOR, "5 working days after arrival: the coordinators"),
+            EscalationStep(TEAM_LEAD, "7 working days after arrival: the team leads"),
+        ),
+    )
+)
+
+
+def due_moment(*, arrived: datetime.datetime, working_days: int) -> datetime.datetime:
+    """``DUE_TIME`` on the day ``working_days`` working days after ``arrived`` (local date)."""
+    day = add_working_days(timezone.localdate(arrived), days=working_days)
+    return timezone.make_aware(
+        datetime.datetime.combine(day, DUE_TIME), timezone.get_default_timezone()
+    )
+
+
+def signal_reminders_schedule(*, signal: Signal) -> None:
+    """Schedule the not-triaged reminders of a newly filed signal, in the filing transaction.
+
+    The same clock as the triage inbox shows (``signal_not_triaged``, the municipality's
+    amount of working days); the team leads' step follows ``ESCALATION_AFTER_DAYS`` later.
+    """
+    days = clock_for(key="signal_not_triaged", municipality_id=signal.municipality_id).amount
+    after = {COORDINATOR: days, TEAM_LEAD: days + ESCALATION_AFTER_DAYS}
+    for step, working_days in after.items():
+        reminder_schedule(
+            kind=ReminderCode.SIGNAL_NOT_TRIAGED,
+            obj=signal,
+            step=step,
+            due_at=due_moment(arrived=signal.created_at, working_days=working_days),
+            municipality_id=signal.municipality_id,
+        )
+
+
+def signal_reminders_cancel(*, signal: Signal) -> int:
+    """Cancel the not-triaged reminders of a signal just triaged, in the triage transaction."""
+    return reminders_cancel_for(obj=signal, kind=ReminderCode.SIGNAL_NOT_TRIAGED)
