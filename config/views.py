@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from notifications.selectors import heartbeat_get
 
 from .celery import app as celery_app
+from .workspace import workspace_for
 
 logger = logging.getLogger("ketenregie.health")
 
@@ -77,5 +78,5 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The start page after signing in."""
-    return render(request, "home.html")
+    """The start page after signing in: the person's workspace for today."""
+    return render(request, "home.html", {"space": workspace_for(user=request.user)})
