@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from casework.models import (
     REPORTER_ROLES,
@@ -26,9 +27,16 @@ from casework.models import (
     PersonRole,
 )
 from casework.policies import NOTHING, VIEW_CASE_CODENAME, Disclosure, Routes, case_disclosure
-from permissions.constants import FieldGroup
-from permissions.crypto import data_key_cache_warm
+from permissions.constants import FieldGroup, Perm
+from permissions.crypto import blind_index, data_key_cache_warm
+from permissions.identifiers import (
+    InvalidIdentifier,
+    address_key,
+    bsn_normalise,
+    name_birth_date_key,
+)
 from permissions.models import AccessAction, AccessResult
+from permissions.policies import has_perm
 from permissions.services import AccessEvent, access_log_record
 from workflows.clocks import CLOCKS
 
@@ -358,3 +366,92 @@ def participation_get_active(*, case: Case, participation_id: Any) -> Participat
         .select_related("organisation", "case")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """What a coordinator searches cases by; empty parts are not searched on."""
+
+    reference: str = ""
+    bsn: str = ""
+    surname: str = ""
+    birth_date: date | None = None
+    postcode: str = ""
+    house_number: str = ""
+    state: str = ""
+    wijk: str = ""
+    coordinator_id: int | None = None
+
+    @property
+    def by_person(self) -> bool:
+        return bool(self.bsn or self.surname or self.birth_date or self.postcode)
+
+
+def _person_indexes(terms: CaseSearch) -> list[tuple[str, str, bytes]]:
+    """(reason, column, index) per person search given. Raises InvalidIdentifier (a message
+    for the person searching) for a malformed BSN, postcode or half a name search."""
+    found = []
+    if terms.bsn:
+        value = blind_index(kind="bsn", value=bsn_normalise(terms.bsn))
+        found.append(("bsn", "person__bsn_index", value))
+    if terms.surname or terms.birth_date:
+        if not (terms.surname and terms.birth_date):
+            raise InvalidIdentifier(_("Search by surname and date of birth together."))
+        key = name_birth_date_key(surname=terms.surname, birth_date=terms.birth_date)
+        found.append(
+            (
+                "name_birth_date",
+                "person__name_birth_date_index",
+                blind_index(kind="name_birth_date", value=key),
+            )
+        )
+    if terms.postcode:
+        if not terms.house_number:
+            raise InvalidIdentifier(_("Search an address by postcode and house number."))
+        number, _sep, addition = terms.house_number.strip().partition("-")
+        key = address_key(postcode=terms.postcode, house_number=number, addition=addition)
+        found.append(("address", "person__address_index", blind_index(kind="address", value=key)))
+    return found
+
+
+def case_search(
+    *, user: Any, queryset: QuerySet[Case], terms: CaseSearch, origin: str | None = None
+) -> QuerySet[Case]:
+    """Narrow ``queryset`` (which starts from ``cases_visible_to``) to ``terms``.
+
+    Persons are found by blind index only: BSN, surname + date of birth, address (postcode +
+    house number); nothing is decrypted. Every person search is written to the access log
+    (``search``, with what was searched by, never the value). Only those who run cases may
+    search by person: for anyone else it raises PermissionError. Raises InvalidIdentifier
+    for a malformed BSN, postcode or name search.
+    """
+    if terms.reference:
+        queryset = queryset.filter(reference__iexact=terms.reference.strip())
+    if terms.state:
+        queryset = queryset.filter(state=terms.state)
+    if terms.wijk:
+        queryset = queryset.filter(wijk=terms.wijk.strip().upper())
+    if terms.coordinator_id is not None:
+        queryset = queryset.filter(coordinator_id=terms.coordinator_id)
+    if not terms.by_person:
+        return queryset
+    if not has_perm(user, Perm.COORDINATE_CASES):
+        raise PermissionError("person search is for those who run cases")
+    indexes = _person_indexes(terms)
+    for _reason, column, value in indexes:
+        queryset = queryset.filter(
+            Exists(CasePerson.objects.filter(case=OuterRef("pk"), **{column: value}))
+        )
+    access_log_record(
+        actor=user,
+        origin=origin,
+        events=[
+            AccessEvent(
+                action=AccessAction.SEARCH,
+                object_type="case",
+                object_id="search",
+                detail={"by": [reason for reason, _column, _value in indexes]},
+            )
+        ],
+    )
+    return queryset

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,9 +18,11 @@ from casework.forms import ParticipantForm, ReasonForm
 from casework.models import CaseType, Confidentiality
 from casework.policies import can_manage_participants
 from casework.selectors import (
+    CaseSearch,
     case_file_get_for,
     case_get_for,
     case_history,
+    case_search,
     cases_visible_to,
     overdue_only,
     participation_get_active,
@@ -36,15 +38,44 @@ from casework.services import (
     participation_end,
     transitions_available,
 )
+from permissions.identifiers import InvalidIdentifier
 from permissions.origin import request_origin
-from workflows.machines import machine_for
+from workflows.machines import MACHINES, machine_for
 
 PAGE = 50
 
 
+def _search_terms(request: HttpRequest) -> CaseSearch:
+    """The search form's fields as a CaseSearch; a malformed date raises ValueError."""
+    params = request.GET
+    birth_date = params.get("geboortedatum", "").strip()[:10]
+    mine = params.get("coordinator", "") == "mij"
+    return CaseSearch(
+        reference=params.get("kenmerk", "")[:20],
+        bsn=params.get("bsn", "")[:20].strip(),
+        surname=params.get("achternaam", "")[:100].strip(),
+        birth_date=date.fromisoformat(birth_date) if birth_date else None,
+        postcode=params.get("postcode", "")[:10].strip(),
+        house_number=params.get("huisnummer", "")[:10].strip(),
+        state=params.get("status", "")[:40],
+        wijk=params.get("wijk", "")[:10],
+        coordinator_id=request.user.pk if mine else None,
+    )
+
+
+def _without(request: HttpRequest, name: str) -> str:
+    params = request.GET.copy()
+    params.pop(name, None)
+    return params.urlencode()
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    """The cases the viewer may see, newest first, with simple filters and keyset paging."""
+    """The cases the viewer may see, newest first, with filters, search and keyset paging.
+
+    Searching by person (BSN, surname + date of birth, address) uses blind indexes only and
+    is logged; it is open to those who run cases.
+    """
     queryset = with_deadlines(cases_visible_to(user=request.user).select_related("coordinator"))
     case_type = request.GET.get("type", "")
     if case_type in CaseType.values:
@@ -52,13 +83,29 @@ def case_list(request: HttpRequest) -> HttpResponse:
     overdue = request.GET.get("verlopen") == "1"
     if overdue:
         queryset = overdue_only(queryset, today=timezone.localdate())
+    error = ""
+    try:
+        terms = _search_terms(request)
+        queryset = case_search(
+            user=request.user, queryset=queryset, terms=terms, origin=request_origin(request)
+        )
+    except ValueError:
+        error = _("Give the date of birth as a date, e.g. 1971-03-14.")
+    except InvalidIdentifier as invalid:
+        error = str(invalid)
+    except PermissionError:
+        error = _("Searching by person is for those who run cases.")
     before = request.GET.get("voor", "")
     if before:
         with suppress(ValueError):
             cursor = datetime.fromisoformat(before)
             queryset = queryset.filter(**{"list_created_at__lt": cursor})
-    cases = list(queryset.order_by("-list_created_at")[: PAGE + 1])
+    cases = [] if error else list(queryset.order_by("-list_created_at")[: PAGE + 1])
     older = cases[PAGE].list_created_at.isoformat() if len(cases) > PAGE else None
+    states = sorted(
+        {(s.name, s.label) for machine in MACHINES.values() for s in machine.states},
+        key=lambda s: s[1],
+    )
     context = {
         "cases": cases[:PAGE],
         "older": older,
@@ -66,8 +113,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "case_type": case_type,
         "overdue": overdue,
         "today": timezone.localdate(),
+        "states": states,
+        "search": request.GET,
+        "error": error,
+        "query": _without(request, "voor"),
     }
-    return render(request, "casework/case_list.html", context)
+    return render(request, "casework/case_list.html", context, status=400 if error else 200)
 
 
 @login_required
