@@ -80,3 +80,28 @@ def test_partners_search_within_their_own_view_and_not_by_person(actors, cases):
     assert response.status_code == 400
     assert not AccessLog.objects.filter(action="search", object_type="case").exists()
     assert 'name="bsn"' not in client.get(URL).content.decode()
+
+
+def test_the_case_page_shows_the_plan_each_viewer_may_see(actors, orgs, cases):
+    from casework.services import plan_action_add
+
+    known, _other = cases
+    invite(known, orgs["corporatie"], actors["coordinator"])
+    plan_action_add(
+        case=known,
+        actor=actors["coordinator"],
+        title="Huisbezoek GGZ",
+        owner_organisation=orgs["ggz"],
+    )
+    plan_action_add(
+        case=known,
+        actor=actors["coordinator"],
+        title="Gesprek verhuurder",
+        owner_organisation=orgs["corporatie"],
+    )
+    page = f"/casussen/{known.uuid}/"
+    coordinator = signed_in(actors["coordinator"]).get(page).content.decode()
+    assert "Plan en acties" in coordinator
+    assert "Huisbezoek GGZ" in coordinator and "Gesprek verhuurder" in coordinator
+    ggz = signed_in(actors["ggz"]).get(page).content.decode()
+    assert "Huisbezoek GGZ" in ggz and "Gesprek verhuurder" not in ggz

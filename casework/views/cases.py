@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from casework.models import CaseType, Confidentiality
 from casework.policies import can_manage_participants
 from casework.selectors import (
     CaseSearch,
+    agenda_items_visible_to,
     case_file_get_for,
     case_get_for,
     case_history,
@@ -26,6 +28,7 @@ from casework.selectors import (
     cases_visible_to,
     overdue_only,
     participation_get_active,
+    plan_actions_for_case,
     with_deadlines,
 )
 from casework.services import (
@@ -135,6 +138,19 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
         ),
         "machine_closing_reasons": machine.closing_reasons,
         "history": list(case_history(case=file.case)),
+        # The plan: the actions this viewer may see (all for whoever runs the case, else
+        # their own organisation's), and the meetings whose item on this case they may see.
+        "actions": list(
+            plan_actions_for_case(
+                user=request.user, case=file.case, disclosure=file.disclosure
+            ).order_by(F("due_date").asc(nulls_last=True), "id")[:50]
+        ),
+        "agenda_items": list(
+            agenda_items_visible_to(user=request.user)
+            .filter(case=file.case)
+            .select_related("meeting__meeting_type")
+            .order_by("-meeting__starts_at")[:20]
+        ),
         "deadlines": list(
             file.case.deadlines.filter(met_at__isnull=True, cancelled_at__isnull=True).order_by(
                 "due_on"
