@@ -185,3 +185,38 @@ def test_signed_out_visitor_gets_401_everywhere(api_client, situations):
         f"/api/v1/cases/{case.uuid}/participants/",
     ):
         assert api_client.get(path).status_code == 401
+
+
+# What on the HTML page betrays each field group: its note text, the subject's BSN, the
+# subject's surname (identity) and the reporter's surname.
+def page_markers() -> dict[str, str]:
+    from casework.tests.factories import NOTE_TEXT, REPORTER, SUBJECT
+
+    markers = {
+        group: text.split(",")[0].replace("'", "&#x27;") for group, text in NOTE_TEXT.items()
+    }
+    markers["bsn"] = str(SUBJECT.bsn)
+    markers["identity_name"] = str(SUBJECT.surname)
+    markers["reporter_name"] = str(REPORTER.surname)
+    return markers
+
+
+@pytest.mark.parametrize(("actor", "situation"), CELLS)
+def test_case_page(actors, situations, actor, situation):
+    """The HTML case page shows exactly the field groups the API gives the same viewer."""
+    from permissions.tests.factories import signed_in
+
+    groups = DETAIL[actor][situation]
+    case = situations[situation]
+    response = signed_in(actors[actor]).get(f"/casussen/{case.uuid}/")
+    if groups is None:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    html = response.content.decode()
+    markers = page_markers()
+    for group in ("nuisance", "care", "justice", "reporter"):
+        assert (markers[group] in html) == (group in groups), group
+    assert (markers["bsn"] in html) == ("bsn" in groups)
+    assert (markers["identity_name"] in html) == ("identity" in groups)
+    assert (markers["reporter_name"] in html) == ("reporter" in groups)
