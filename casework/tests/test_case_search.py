@@ -105,3 +105,19 @@ def test_the_case_page_shows_the_plan_each_viewer_may_see(actors, orgs, cases):
     assert "Huisbezoek GGZ" in coordinator and "Gesprek verhuurder" in coordinator
     ggz = signed_in(actors["ggz"]).get(page).content.decode()
     assert "Huisbezoek GGZ" in ggz and "Gesprek verhuurder" not in ggz
+
+
+def test_the_case_pages_take_a_bounded_number_of_queries(
+    actors, orgs, django_assert_max_num_queries
+):
+    for _ in range(6):
+        case = make_case(owner=orgs["gemeente"], coordinator=actors["coordinator"])
+        invite(case, orgs["ggz"], actors["coordinator"])
+    client = signed_in(actors["coordinator"])
+    with django_assert_max_num_queries(10):
+        assert len(client.get(URL).context["cases"]) == 6
+    with django_assert_max_num_queries(14):
+        assert len(client.get(URL, {"bsn": SUBJECT.bsn}).context["cases"]) == 6
+    # The case page: the file, its persons and notes, the steps, the plan, the timeline.
+    with django_assert_max_num_queries(30):
+        assert client.get(f"/casussen/{case.uuid}/").status_code == 200
