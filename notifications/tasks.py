@@ -8,6 +8,7 @@ bounded; no countdown is longer than minutes (docs/adr/0003).
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from celery import shared_task
 
@@ -30,6 +31,18 @@ DISPATCH_ROUNDS = 10
 RETRIES_MAX = 5
 BACKOFF_FIRST = 30
 BACKOFF_MAX = 600
+# How every task that delivers to people runs: acknowledged only when done, given back when
+# its worker dies, retried with backoff a bounded number of times, no result kept.
+DELIVERY_TASK: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "ignore_result": True,
+    "autoretry_for": (Exception,),
+    "max_retries": RETRIES_MAX,
+    "retry_backoff": BACKOFF_FIRST,
+    "retry_backoff_max": BACKOFF_MAX,
+    "retry_jitter": True,
+}
 
 
 @shared_task(name="notifications.tasks.heartbeat", ignore_result=True)
@@ -53,14 +66,7 @@ def dispatch_due() -> int:
 
 @shared_task(
     name="notifications.tasks.reminder_send",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-    autoretry_for=(Exception,),
-    max_retries=RETRIES_MAX,
-    retry_backoff=BACKOFF_FIRST,
-    retry_backoff_max=BACKOFF_MAX,
-    retry_jitter=True,
+    **DELIVERY_TASK,
 )
 def reminder_send(reminder_id: int) -> None:
     """Deliver one reminder (enqueued by the dispatcher after it claimed the row)."""
@@ -75,14 +81,7 @@ def digests_send() -> int:
 
 @shared_task(
     name="notifications.tasks.digest_send_one",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-    autoretry_for=(Exception,),
-    max_retries=RETRIES_MAX,
-    retry_backoff=BACKOFF_FIRST,
-    retry_backoff_max=BACKOFF_MAX,
-    retry_jitter=True,
+    **DELIVERY_TASK,
 )
 def digest_send_one(user_id: int, day: str) -> None:
     """Send one person's digest of one day (``day`` as an ISO date)."""

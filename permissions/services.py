@@ -25,7 +25,9 @@ from .constants import (
     RoleSlug,
 )
 from .models import (
+    AccessAction,
     AccessLog,
+    AccessResult,
     ApiToken,
     DisclosureProfile,
     Municipality,
@@ -291,6 +293,33 @@ def access_log_record(
     ]
     AccessLog.objects.bulk_create(rows)
     return len(rows)
+
+
+def access_denied_record(
+    *,
+    actor: Any,
+    origin: str | None,
+    object_type: str,
+    object_id: str,
+    action: str = AccessAction.READ_CASE,
+) -> int:
+    """Log a refused attempt to open ``object_type`` ``object_id`` (cut to 64 characters).
+
+    The chokepoints call this before answering "not found", so absent and forbidden look
+    the same to the caller but not to the privacy officer.
+    """
+    return access_log_record(
+        actor=actor,
+        origin=origin,
+        events=[
+            AccessEvent(
+                action=action,
+                object_type=object_type,
+                object_id=object_id[:64],
+                result=AccessResult.DENIED,
+            )
+        ],
+    )
 
 
 def _configuration_logged(

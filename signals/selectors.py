@@ -20,8 +20,8 @@ from django.utils import timezone
 from casework.models import Case, CasePerson, CaseType, Confidentiality
 from casework.selectors import cases_visible_to, parse_uuid
 from permissions.crypto import data_key_cache_warm
-from permissions.models import AccessAction, AccessResult
-from permissions.services import AccessEvent, access_log_record
+from permissions.models import AccessAction
+from permissions.services import AccessEvent, access_denied_record, access_log_record
 from workflows.clocks import due
 from workflows.selectors import clock_for
 
@@ -82,21 +82,6 @@ def _rank(view: SignalView) -> int:
     return (SignalView.NONE, SignalView.STATUS, SignalView.FULL).index(view)
 
 
-def _log_denied(*, user: Any, origin: str | None, object_id: str) -> None:
-    access_log_record(
-        actor=user,
-        origin=origin,
-        events=[
-            AccessEvent(
-                action=AccessAction.READ_CASE,
-                object_type="signal",
-                object_id=object_id[:64],
-                result=AccessResult.DENIED,
-            )
-        ],
-    )
-
-
 def signal_get_for(
     *,
     user: Any,
@@ -121,7 +106,9 @@ def signal_get_for(
         )
     view = signal_view(user=user, signal=signal) if signal is not None else SignalView.NONE
     if signal is None or _rank(view) < _rank(minimum) or view == SignalView.NONE:
-        _log_denied(user=user, origin=origin, object_id=str(signal_id))
+        access_denied_record(
+            actor=user, origin=origin, object_type="signal", object_id=str(signal_id)
+        )
         raise SignalNotFound("Signaal niet gevonden.")
     return signal, view
 

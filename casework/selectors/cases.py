@@ -35,9 +35,9 @@ from permissions.identifiers import (
     bsn_normalise,
     name_birth_date_key,
 )
-from permissions.models import AccessAction, AccessResult
+from permissions.models import AccessAction
 from permissions.policies import has_perm
-from permissions.services import AccessEvent, access_log_record
+from permissions.services import AccessEvent, access_denied_record, access_log_record
 from workflows.clocks import CLOCKS
 
 
@@ -105,21 +105,6 @@ def cases_visible_to(*, user: Any) -> QuerySet[Case]:
     return Case.objects.filter(visible).annotate(list_created_at=F("created_at"))
 
 
-def _log_denied(*, user: Any, origin: str | None, object_id: str, action: str) -> None:
-    access_log_record(
-        actor=user,
-        origin=origin,
-        events=[
-            AccessEvent(
-                action=action,
-                object_type="case",
-                object_id=object_id[:64],
-                result=AccessResult.DENIED,
-            )
-        ],
-    )
-
-
 def _with_route_facts(queryset: QuerySet[Case], *, user: Any, routes: Routes) -> QuerySet[Case]:
     """Annotate what the disclosure needs: the user's participation, grant and glass."""
     if routes.participating_org_id:
@@ -185,11 +170,23 @@ def case_get_for(*, user: Any, case_id: Any, origin: str | None = None) -> tuple
             .first()
         )
     if case is None:
-        _log_denied(user=user, origin=origin, object_id=str(case_id), action=AccessAction.READ_CASE)
+        access_denied_record(
+            actor=user,
+            origin=origin,
+            object_type="case",
+            object_id=str(case_id),
+            action=AccessAction.READ_CASE,
+        )
         raise CaseNotFound("Casus niet gevonden.")
     disclosure = _disclosure_of(user=user, case=case)
     if not disclosure.visible:  # defence in depth: the list and the disclosure must agree
-        _log_denied(user=user, origin=origin, object_id=str(case_id), action=AccessAction.READ_CASE)
+        access_denied_record(
+            actor=user,
+            origin=origin,
+            object_type="case",
+            object_id=str(case_id),
+            action=AccessAction.READ_CASE,
+        )
         raise CaseNotFound("Casus niet gevonden.")
     return case, disclosure
 

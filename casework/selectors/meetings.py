@@ -34,8 +34,8 @@ from casework.policies import (
 )
 from permissions.constants import FieldGroup
 from permissions.crypto import data_key_cache_warm
-from permissions.models import AccessAction, AccessResult, Organisation
-from permissions.services import AccessEvent, access_log_record
+from permissions.models import AccessAction, Organisation
+from permissions.services import AccessEvent, access_denied_record, access_log_record
 
 from .cases import case_disclosure_for, cases_visible_to, parse_uuid
 
@@ -99,21 +99,6 @@ def meetings_visible_to(*, user: Any) -> QuerySet[Meeting]:
     return Meeting.objects.filter(visible)
 
 
-def _log_denied(*, user: Any, origin: str | None, object_id: str) -> None:
-    access_log_record(
-        actor=user,
-        origin=origin,
-        events=[
-            AccessEvent(
-                action=AccessAction.READ_CASE,
-                object_type="meeting",
-                object_id=object_id[:64],
-                result=AccessResult.DENIED,
-            )
-        ],
-    )
-
-
 def meeting_get_for(*, user: Any, meeting_id: Any, origin: str | None = None) -> Meeting:
     """The meeting with public id ``meeting_id``, if ``user`` may see it.
 
@@ -130,7 +115,9 @@ def meeting_get_for(*, user: Any, meeting_id: Any, origin: str | None = None) ->
             .first()
         )
     if meeting is None:
-        _log_denied(user=user, origin=origin, object_id=str(meeting_id))
+        access_denied_record(
+            actor=user, origin=origin, object_type="meeting", object_id=str(meeting_id)
+        )
         raise MeetingNotFound("Overleg niet gevonden.")
     meeting.manages = meeting.municipality_id == meeting_municipality_managed_by(user)  # type: ignore[attr-defined]
     return meeting
