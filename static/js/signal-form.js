@@ -292,7 +292,19 @@
     });
   }
 
+  // The page was rendered with the server's local time; a phone reads the field in its own
+  // time zone, so a fresh form starts from the phone's own clock instead.
+  function localNow() {
+    var now = new Date();
+    now.setSeconds(0, 0);
+    return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  }
+  var observed = field("observed_at");
   var waiting = loadDraft();
+  if (!waiting && !form.querySelector(".error")) {
+    observed.value = localNow();
+  }
+  observed.max = localNow();
   if (waiting) {
     restore(waiting);
     say(form.dataset.msgDraft, true);
