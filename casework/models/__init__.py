@@ -2,6 +2,7 @@
 meetings that discuss cases (``meetings``)."""
 
 from .cases import (
+    EVENT_LABELS,
     REPORTER_ROLES,
     ActionStatus,
     BreakGlass,
@@ -26,6 +27,7 @@ from .cases import (
 from .meetings import AgendaItem, Meeting, MeetingStatus, MeetingType, MinutesEntry
 
 __all__ = [
+    "EVENT_LABELS",
     "REPORTER_ROLES",
     "ActionStatus",
     "AgendaItem",

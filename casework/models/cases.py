@@ -327,6 +327,32 @@ class HistoryKind(models.TextChoices):
     EVENT = "event", _("Event")
 
 
+# How each event of a case's history reads in the timeline. Transitions read as their
+# machine's label instead. An event without a label here shows its name.
+EVENT_LABELS: dict[str, Any] = {
+    "opened": _("Case opened"),
+    "person_added": _("Person added"),
+    "signal_linked": _("Signal linked"),
+    "note_added": _("Note added"),
+    "participation_added": _("Organisation invited"),
+    "participation_ended": _("Participation ended"),
+    "user_named": _("Colleague named"),
+    "escalated_to_zvh": _("Escalated to the ZVH"),
+    "referral_recorded": _("Referral recorded"),
+    "case_spawned": _("Linked case opened"),
+    "clock_started": _("Clock started"),
+    "care_track_started": _("Care track started"),
+    "care_track_ended": _("Care track ended"),
+    "plan_action_added": _("Action added"),
+    "plan_action_done": _("Action done"),
+    "plan_action_cancelled": _("Action cancelled"),
+    "plan_action_rescheduled": _("Action rescheduled"),
+    "planned_on_meeting": _("Planned on a meeting"),
+    "removed_from_meeting": _("Removed from a meeting"),
+    "minutes_recorded": _("Minutes recorded"),
+}
+
+
 class CaseHistory(models.Model):
     """The append-only history of a case: every transition and every event, never edited.
 

@@ -178,7 +178,7 @@ def test_coordinator_moves_a_case_on_from_its_page(orgs, actors):
     )
     page = response.content.decode()
     assert "De casus staat nu op: Quickscan" in page
-    assert "quickscan_starten (melding → quickscan)" in page
+    assert "Quickscan starten (Melding ontvangen → Quickscan)" in page
     # A blocked step says why: a casusoverleg needs two partners with a grondslag.
     assert "ten minste 2 ketenpartners" in page
     # The same form posted again is stale now: the page says so and nothing changes.
@@ -199,7 +199,7 @@ def test_partners_see_the_timeline_without_reasons_and_no_steps(orgs, actors):
     )
     html = signed_in(actors["ggz"]).get(f"/casussen/{case.uuid}/").content.decode()
     assert 'data-testid="transitions"' not in html
-    assert "quickscan_starten" in html
+    assert "Quickscan starten" in html
     assert "Geheime overweging" not in html
     forbidden = signed_in(actors["ggz"]).post(
         f"/casussen/{case.uuid}/stap/", {"transition": "onderzoeken"}

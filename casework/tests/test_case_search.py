@@ -121,3 +121,11 @@ def test_the_case_pages_take_a_bounded_number_of_queries(
     # The case page: the file, its persons and notes, the steps, the plan, the timeline.
     with django_assert_max_num_queries(30):
         assert client.get(f"/casussen/{case.uuid}/").status_code == 200
+
+
+def test_the_timeline_speaks_dutch(actors, cases):
+    known, _other = cases
+    timeline = signed_in(actors["coordinator"]).get(f"/casussen/{known.uuid}/").context["history"]
+    labels = [str(entry.label) for entry in timeline]
+    assert "Casus geopend" in labels and "Organisatie uitgenodigd" in labels
+    assert not any(label.replace("_", " ") != label for label in labels)  # no internal names

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.forms import ParticipantForm, ReasonForm
-from casework.models import CaseType, Confidentiality
+from casework.models import EVENT_LABELS, CaseType, Confidentiality, HistoryKind
 from casework.policies import can_manage_participants
 from casework.selectors import (
     CaseSearch,
@@ -124,6 +125,24 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "casework/case_list.html", context, status=400 if error else 200)
 
 
+def _state_label(machine: Any, name: str) -> str:
+    try:
+        return str(machine.state(name).label) if name else ""
+    except StopIteration:  # a state a later version of the machine no longer has
+        return name
+
+
+def _labelled(history: Any, *, machine: Any) -> list[Any]:
+    """The history rows, each with the ``label`` the timeline shows (Dutch)."""
+    rows = list(history)
+    for row in rows:
+        transition = machine.by_name.get(row.name) if row.kind == HistoryKind.TRANSITION else None
+        row.label = transition.label if transition else EVENT_LABELS.get(row.name, row.name)
+        row.from_label = _state_label(machine, row.from_state)
+        row.to_label = _state_label(machine, row.to_state)
+    return rows
+
+
 @login_required
 def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
     """The case file, showing only the field groups the viewer may read."""
@@ -137,7 +156,7 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
             user=request.user, case=file.case, disclosure=file.disclosure
         ),
         "machine_closing_reasons": machine.closing_reasons,
-        "history": list(case_history(case=file.case)),
+        "history": _labelled(case_history(case=file.case), machine=machine),
         # The plan: the actions this viewer may see (all for whoever runs the case, else
         # their own organisation's), and the meetings whose item on this case they may see.
         "actions": list(
