@@ -51,6 +51,9 @@ def test_the_form_offers_the_categories_and_a_fresh_key(actors):
     assert 'name="idempotency_key"' in html
     assert "js/signal-form.js" in html
     assert "<script>" not in html  # no inline script: the Content-Security-Policy forbids it
+    # A boa's menu offers the signal pages, not the case pages it may not open.
+    assert 'href="/signalen/mijn/"' in html
+    assert 'href="/casussen/"' not in html and 'href="/overleggen/"' not in html
 
 
 def test_without_javascript_the_form_files_once_and_shows_the_receipt(actors):
