@@ -12,6 +12,8 @@ class CaseworkConfig(AppConfig):
 
         from permissions.models import Municipality
 
+        # Registers this app's reminder kinds with the outbox.
+        from . import reminders  # noqa: F401
         from .receivers import ensure_meeting_types, ensure_role_grants
 
         post_migrate.connect(ensure_role_grants, sender=self, dispatch_uid="casework-role-grants")

@@ -38,6 +38,7 @@ from permissions.services import (
     user_create,
 )
 from signals.services import StreetRow, streets_load
+from workflows.calendar import next_working_day
 
 from . import geography
 from .geography import demo_streets
@@ -369,11 +370,12 @@ ZVT_MEMBERS = [
     "Zorg- en Veiligheidshuis regio Lindewaard",
 ]
 
-# (case type on the agenda, owner organisation, action)
+# (case type on the agenda, owner organisation, action, deadline in days after the meeting);
+# the youth workers' deadline is close, so its reminders show within the demo's first weeks.
 DEMO_ACTIONS = [
-    (CaseType.WOONOVERLAST, "Woonstichting Lindewaard", "Gesprek met huurder over huisregels"),
-    (CaseType.WOONOVERLAST, "GGZ Lindewaard", "Huisbezoek en inschatting zorgbehoefte"),
-    (CaseType.JEUGDOVERLAST, "Jongerenwerk Lindewaard", "Groep benaderen bij het winkelcentrum"),
+    (CaseType.WOONOVERLAST, "Woonstichting Lindewaard", "Gesprek met huurder over huisregels", 14),
+    (CaseType.WOONOVERLAST, "GGZ Lindewaard", "Huisbezoek en inschatting zorgbehoefte", 14),
+    (CaseType.JEUGDOVERLAST, "Jongerenwerk Lindewaard", "Groep benaderen bij het winkelcentrum", 3),
 ]
 
 
@@ -393,7 +395,8 @@ def _demo_meeting(municipality: Municipality, organisations: dict[str, Organisat
     }
     if not all(cases.values()):
         return 0
-    next_week = timezone.localdate() + timedelta(days=7)
+    # A week ahead, on a working day, so its reminders fall as they would in practice.
+    next_week = next_working_day(timezone.localdate() + timedelta(days=7))
     meeting = meeting_plan(
         actor=coordinator,
         meeting_type=zvt,
@@ -402,14 +405,14 @@ def _demo_meeting(municipality: Municipality, organisations: dict[str, Organisat
         cases=[c for c in cases.values() if c is not None],
     )
     items = {item.case.case_type: item for item in meeting.items.select_related("case")}
-    for case_type, org_name, title in DEMO_ACTIONS:
+    for case_type, org_name, title, after_days in DEMO_ACTIONS:
         item = items[case_type]
         plan_action_add(
             case=item.case,
             actor=coordinator,
             title=title,
             owner_organisation=organisations[org_name],
-            due_date=next_week + timedelta(days=14),
+            due_date=next_week + timedelta(days=after_days),
             agenda_item=item,
         )
     return 1

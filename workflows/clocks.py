@@ -238,7 +238,7 @@ _CLOCK_LIST: tuple[Clock, ...] = (
         counts_backwards=True,
     ),
     Clock("minutes_missing", "Verslag ontbreekt", 2, ClockUnit.WORKING_DAYS),
-    # The domain brief says "days" here and "working days" elsewhere: calendar days.
+    # The domain brief says "days" for the reminders before an action's deadline: calendar days.
     Clock(
         "action_due_soon",
         "Actie bijna verlopen",
@@ -253,7 +253,9 @@ _CLOCK_LIST: tuple[Clock, ...] = (
         ClockUnit.CALENDAR_DAYS,
         counts_backwards=True,
     ),
-    Clock("action_overdue_escalation", "Actie verlopen: escalatie", 5, ClockUnit.CALENDAR_DAYS),
+    # Escalation is work for the coordinator and reads as working days (5 working days after
+    # the deadline: a deadline on a Friday escalates the next Friday, not on Wednesday).
+    Clock("action_overdue_escalation", "Actie verlopen: escalatie", 5, ClockUnit.WORKING_DAYS),
 )
 
 CLOCKS: dict[str, Clock] = {clock.key: clock for clock in _CLOCK_LIST}

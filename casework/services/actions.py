@@ -21,6 +21,7 @@ from casework.models import (
     PlanAction,
 )
 from casework.policies import can_close_action, can_plan_actions
+from casework.reminders import action_reminders_cancel, action_reminders_schedule
 from casework.selectors import CaseNotFound, case_disclosure_for
 from permissions.models import Organisation, User
 
@@ -96,6 +97,7 @@ def plan_action_add(
         agenda_item=agenda_item,
         created_by=actor,
     )
+    action_reminders_schedule(action=action)
     _log_change(
         actor=actor,
         origin=origin,
@@ -146,6 +148,7 @@ def plan_action_close(
     action.closed_at = timezone.now()
     action.closed_by = actor
     action.save(update_fields=["status", "done_note", "closed_at", "closed_by"])
+    action_reminders_cancel(action=action)
     _log_change(
         actor=actor,
         origin=origin,
@@ -178,6 +181,7 @@ def plan_action_due_date_set(
         previous = action.due_date
         action.due_date = due_date
         action.save(update_fields=["due_date"])
+        action_reminders_schedule(action=action)
         _log_change(
             actor=actor,
             origin=origin,

@@ -34,6 +34,7 @@ from casework.models import (
     Referral,
 )
 from casework.policies import VIEW_CASE_CODENAME, can_be_named, can_break_glass
+from casework.reminders import deadline_reminders_schedule
 from casework.selectors import CaseNotFound, case_disclosure_for, parse_uuid
 from notifications.services import notify_by_email
 from permissions.constants import FieldGroup, OrganisationType, RoleSlug
@@ -124,14 +125,18 @@ def deadline_start(
 ) -> CaseDeadline:
     """Start the clock ``key`` for ``case`` on ``start`` (in working days where it says so).
 
-    The case's municipality may have set its own amount for the brief's default clocks.
+    The case's municipality may have set its own amount for the brief's default clocks. A
+    legal clock schedules its reminders to the coordinator (``casework.reminders``), so it
+    must run inside the transaction that starts the clock.
     """
     clock = clock_for(key=key, municipality_id=case.municipality_id)
     if amount is not None:
         clock = replace(clock, amount=amount)
-    return CaseDeadline.objects.create(
+    deadline = CaseDeadline.objects.create(
         case=case, key=key, state=state, started_on=start, due_on=due(clock, start=start)
     )
+    deadline_reminders_schedule(deadline=deadline, municipality_id=case.municipality_id)
+    return deadline
 
 
 @transaction.atomic

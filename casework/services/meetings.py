@@ -18,6 +18,14 @@ from django.utils.translation import gettext as _
 
 from casework.models import AgendaItem, Case, Meeting, MeetingStatus, MeetingType, MinutesEntry
 from casework.policies import can_manage_meeting
+from casework.reminders import (
+    agenda_frozen_notify,
+    agenda_item_reminders_cancel,
+    agenda_item_reminders_schedule,
+    meeting_reminders_schedule,
+    minutes_missing_cancel,
+    minutes_reminders_update,
+)
 from casework.selectors import case_disclosure_for
 from permissions.models import Municipality, User
 
@@ -113,6 +121,7 @@ def meeting_plan(
     )
     for case in cases:
         agenda_item_add(meeting=meeting, case=case, actor=actor, origin=origin)
+    meeting_reminders_schedule(meeting=meeting)
     return meeting
 
 
@@ -149,6 +158,8 @@ def meeting_reschedule(
         changed.append("chair")
     if changed:
         meeting.save(update_fields=changed)
+    if "starts_at" in changed:
+        meeting_reminders_schedule(meeting=meeting)
     return meeting
 
 
@@ -182,6 +193,7 @@ def agenda_item_add(
     item = AgendaItem.objects.create(
         meeting=meeting, case=case, order=(last or 0) + 1, added_by=actor
     )
+    agenda_item_reminders_schedule(item=item, meeting=meeting)
     _log_change(
         actor=actor,
         origin=origin,
@@ -204,6 +216,7 @@ def agenda_item_remove(*, item: AgendaItem, actor: User, origin: str | None = No
     if item.actions.exists():
         raise CaseworkError(_("Actions were decided on this item; it stays on the agenda."))
     case = item.case
+    agenda_item_reminders_cancel(item=item)
     item.delete()
     _log_change(
         actor=actor,
@@ -231,6 +244,7 @@ def meeting_agenda_freeze(*, meeting: Meeting, actor: User, origin: str | None =
     meeting.status = MeetingStatus.FROZEN
     meeting.agenda_frozen_at = timezone.now()
     meeting.save(update_fields=["status", "agenda_frozen_at"])
+    agenda_frozen_notify(meeting=meeting)
     return meeting
 
 
@@ -285,6 +299,7 @@ def minutes_record(
     if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.FROZEN):
         meeting.status = MeetingStatus.HELD
         meeting.save(update_fields=["status"])
+    minutes_reminders_update(meeting=meeting, entry=entry)
     _log_change(
         actor=actor,
         origin=origin,
@@ -313,4 +328,5 @@ def meeting_minutes_complete(
     meeting.status = MeetingStatus.MINUTED
     meeting.minuted_at = timezone.now()
     meeting.save(update_fields=["status", "minuted_at"])
+    minutes_missing_cancel(meeting=meeting)
     return meeting

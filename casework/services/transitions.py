@@ -27,6 +27,7 @@ from casework.models import (
     RiecInbreng,
 )
 from casework.policies import Disclosure
+from casework.reminders import deadline_reminders_cancel
 from casework.selectors import case_get_for
 from permissions.crypto import blind_index
 from permissions.policies import has_perm
@@ -313,9 +314,11 @@ def _move_clocks(*, case: Case, machine: Machine, from_state: str, now: Any) -> 
         for key in {d.key for d in case.deadlines.filter(state=from_state)}
         if clock_get(key).legal
     ]
-    case.deadlines.filter(state=from_state, met_at__isnull=True, cancelled_at__isnull=True).exclude(
-        key__in=legal_keys
-    ).update(cancelled_at=now)
+    leaving = case.deadlines.filter(
+        state=from_state, met_at__isnull=True, cancelled_at__isnull=True
+    ).exclude(key__in=legal_keys)
+    deadline_reminders_cancel(deadlines=leaving)
+    leaving.update(cancelled_at=now)
     entered = machine.state(case.state)
     if entered.clock:
         deadline_start(case=case, key=entered.clock, state=entered.name, start=timezone.localdate())
@@ -328,19 +331,21 @@ def _apply_effects(
         if effect == Effect.CLOSE:
             case.closed_at = now
             case.closing_reason = inputs.get("closing_reason", "")
-            case.deadlines.filter(met_at__isnull=True, cancelled_at__isnull=True).update(
-                cancelled_at=now
-            )
+            running = case.deadlines.filter(met_at__isnull=True, cancelled_at__isnull=True)
+            deadline_reminders_cancel(deadlines=running)
+            running.update(cancelled_at=now)
         elif effect == Effect.REOPEN:
             case.closed_at = None
             case.closing_reason = ""
         elif effect == Effect.RECORD_ZIENSWIJZE:
-            CaseDeadline.objects.filter(
+            zienswijze = CaseDeadline.objects.filter(
                 case=case,
                 key="zienswijze_deadline",
                 met_at__isnull=True,
                 cancelled_at__isnull=True,
-            ).update(met_at=now)
+            )
+            deadline_reminders_cancel(deadlines=zienswijze)
+            zienswijze.update(met_at=now)
         elif effect == Effect.START_HUISVERBOD and inputs.get("measure") == "huisverbod":
             days = inputs.get("huisverbod_days")
             if not days:

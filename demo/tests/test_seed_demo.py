@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from casework.models import Case, Meeting, Participation, PlanAction
+from notifications.models import Reminder, ReminderStatus
 from permissions.models import Organisation, User
 from signals.models import Buurt, Wijk
 from signals.selectors import address_lookup
@@ -115,3 +116,19 @@ def test_seed_demo_plans_a_table_whose_items_each_partner_sees_apart():
     html = client.get(f"/overleggen/{meeting.uuid}/").content.decode()
     assert "Groep benaderen bij het winkelcentrum" in html
     assert "Huisbezoek en inschatting zorgbehoefte" not in html
+
+
+def test_the_demo_produces_reminders_in_its_first_two_weeks():
+    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+
+    call_command("simulate_reminders", "--days", "14", stdout=out)
+
+    text = out.getvalue()
+    for kind in ("agenda/invitation", "agenda/freeze", "minutes_missing", "action_due/soon"):
+        assert kind in text, kind
+    invitations = [line for line in text.splitlines() if "agenda/invitation" in line]
+    assert len(invitations) == 2  # one per item, each to its own partners
+    assert any("corporatie" in line and "jongerenwerk" not in line for line in invitations)
+    assert any("jongerenwerk" in line and "corporatie" not in line for line in invitations)
+    assert not Reminder.objects.exclude(status=ReminderStatus.PENDING).exists()

@@ -48,7 +48,7 @@ DOMAIN_CLOCKS = [
     ("minutes_missing", 2, WD, False),
     ("action_due_soon", 3, CD, True),
     ("action_due_today", 0, CD, True),
-    ("action_overdue_escalation", 5, CD, False),
+    ("action_overdue_escalation", 5, WD, False),
 ]
 
 LEGAL = {
@@ -232,9 +232,11 @@ def test_minutes_are_missing_two_working_days_after_a_friday_meeting():
     assert due(clock_get("minutes_missing"), start=date(2026, 3, 13)) == date(2026, 3, 17)
 
 
-def test_an_overdue_action_escalates_five_calendar_days_after_its_deadline():
-    start = date(2026, 3, 11)
-    assert due(clock_get("action_overdue_escalation"), start=start) == date(2026, 3, 16)
+def test_an_overdue_action_escalates_five_working_days_after_its_deadline():
+    start = date(2026, 3, 11)  # Wednesday
+    assert due(clock_get("action_overdue_escalation"), start=start) == date(2026, 3, 18)
+    # Over Koningsdag (Monday 27 April 2026): from Friday 24 April to Monday 4 May.
+    assert due(clock_get("action_overdue_escalation"), start=date(2026, 4, 24)) == date(2026, 5, 4)
 
 
 # Clocks counted back from an event
