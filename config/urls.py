@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("permissions.urls")),
     path("", include("casework.urls")),
     path("", include("signals.urls")),
+    path("", include("dashboard.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
