@@ -17,8 +17,9 @@ from casework.services import case_escalate_to_zvh, plan_action_add
 from casework.tests.factories import make_case
 from dashboard.selectors import Period, dashboard_tables
 from dashboard.tables import SUPPRESSED, WITHHELD, Table
-from permissions.constants import RoleSlug
-from permissions.tests.factories import make_user, signed_in
+from dashboard.views import _csv_cell
+from permissions.constants import OrganisationType, RoleSlug
+from permissions.tests.factories import make_organisation, make_user, region_for_tests, signed_in
 from signals.models import Buurt, Signal, Wijk
 from signals.services import signal_triage
 from signals.tests.factories import buurt_of, make_signal, wijk_of
@@ -235,6 +236,31 @@ def test_others_are_refused(town, actors, actor):
     client = signed_in(actors[actor])
     for path in ("/dashboard/", "/dashboard/raad/", "/dashboard/?csv=wijken"):
         assert client.get(path).status_code == 403
+
+
+def test_a_werkorganisatie_without_a_municipality_sees_no_dashboard(town, orgs):
+    werkorganisatie = make_organisation(
+        name="Werkorganisatie Testregio", type=OrganisationType.GEMEENTE, region=region_for_tests()
+    )
+    coordinator = make_user(
+        username="werk", organisation=werkorganisatie, role=RoleSlug.COORDINATOR
+    )
+    assert signed_in(coordinator).get("/dashboard/").status_code == 403
+
+
+def test_a_period_that_is_no_date_falls_back_to_the_last_twelve_months(town, actors):
+    page = signed_in(actors["coordinator"]).get("/dashboard/?from=gisteren")
+    assert page.context["period"] == Period.last_twelve_months(timezone.localdate())
+    assert "Dat is geen datum" in page.content.decode()
+    backwards = signed_in(actors["teamlead"]).get("/dashboard/?from=2026-05-01&to=2026-01-01")
+    assert "Die periode kan niet worden getoond" in backwards.content.decode()
+
+
+def test_csv_cells_never_start_a_formula():
+    assert _csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _csv_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert _csv_cell("Centrum") == "Centrum"
+    assert _csv_cell(12) == "12"
 
 
 def test_signed_out_goes_to_sign_in(client):
