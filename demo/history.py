@@ -36,8 +36,8 @@ from casework.services import (
     history_append,
     plan_action_add,
     plan_action_close,
+    reference_next,
 )
-from casework.services.cases import reference_next
 from permissions.constants import RoleSlug
 from permissions.crypto import blind_index, data_key_create
 from permissions.identifiers import address_key
