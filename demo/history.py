@@ -44,7 +44,7 @@ from permissions.identifiers import address_key
 from permissions.models import Municipality, Organisation, User
 from permissions.services import user_create
 from signals.models import Category, Signal, SignalSource, SignalStatus, TriageDecision
-from signals.services import PERSONAL_DATA_MONTHS, months_later
+from signals.services import PERSONAL_DATA_MONTHS, categories_ensure_defaults, months_later
 from workflows.machines import machine_for
 
 from .geography import DemoWijk
@@ -383,6 +383,8 @@ def demo_history_seed(
     now = timezone.now()
     today = timezone.localdate()
     coordinators = _coordinators(organisation, password)
+    # A migration seeds the categories; a database flushed since (as tests do) lacks them.
+    categories_ensure_defaults()
     categories: dict[str, list[Category]] = {}
     for category in Category.objects.filter(active=True, municipality__isnull=True):
         categories.setdefault(category.code.split("-")[0], []).append(category)
