@@ -33,7 +33,7 @@ venv: $(STAMP_RUN)
 
 run: $(STAMP_RUN) ## Embedded profile: migrate, seed the demo, serve web + worker + beat
 	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --history
 	$(PY) manage.py runembedded
 
 test: $(STAMP_DEV) ## Run the whole test suite against PostgreSQL and Redis

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("casework.urls")),
     path("", include("signals.urls")),
     path("", include("notifications.urls")),
+    path("", include("dashboard.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

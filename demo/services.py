@@ -37,11 +37,13 @@ from permissions.services import (
     roles_ensure_defaults,
     user_create,
 )
+from signals.models import SignalSource
 from signals.services import StreetRow, streets_load
 from workflows.calendar import next_working_day
 
 from . import geography
 from .geography import demo_streets
+from .history import LINDEWAARD_SCALE, VEENHOVEN_SCALE, demo_history_seed
 
 DEFAULT_DEMO_PASSWORD = "demo-demo-demo"  # noqa: S105  (documented demo password)
 REGION = ("regio-lindewaard", "Regio Lindewaard")
@@ -250,9 +252,10 @@ def demo_password() -> str:
 
 
 @transaction.atomic
-def demo_seed(*, password: str | None = None) -> dict[str, int]:
+def demo_seed(*, password: str | None = None, history: bool = False) -> dict[str, int]:
     """Create the demo region, its two municipalities, organisations, roster and cases.
 
+    With ``history``, also a year of signals and cases for the dashboard (``history.py``).
     Idempotent: existing rows are left exactly as they are (a changed password is not
     overwritten). Returns how many rows were created.
     """
@@ -306,7 +309,34 @@ def demo_seed(*, password: str | None = None) -> dict[str, int]:
     )
     created["cases"] = _demo_cases(organisations)
     created["meetings"] = _demo_meeting(municipalities[LINDEWAARD], organisations)
+    created["signals"] = _demo_history(municipalities, organisations, password) if history else 0
     return created
+
+
+def _demo_history(
+    municipalities: dict[str, Municipality], organisations: dict[str, Organisation], password: str
+) -> int:
+    """A year of signals and cases in both municipalities, each only while it has none."""
+    users = {u.username: u for u in User.objects.select_related("organisation", "role")}
+    written = 0
+    for key, wijken, scale, prefix in (
+        (LINDEWAARD, geography.LINDEWAARD, LINDEWAARD_SCALE, ""),
+        (VEENHOVEN, geography.VEENHOVEN, VEENHOVEN_SCALE, "veenhoven-"),
+    ):
+        written += demo_history_seed(
+            municipality=municipalities[key],
+            organisation=organisations[key],
+            wijken=wijken,
+            reporters={
+                SignalSource.BOA: users[f"{prefix}boa"],
+                SignalSource.WIJKAGENT: users["wijkagent"],
+                SignalSource.PARTNER: users["corporatie"],
+                SignalSource.DESK: users[f"{prefix}coordinator"],
+            },
+            scale=scale,
+            password=password,
+        )
+    return written
 
 
 def _demo_cases(organisations: dict[str, Organisation]) -> int:

@@ -65,7 +65,7 @@ case "${SEED_DEMO:-0}" in
                     "the demo users will need a second factor to sign in" >&2 ;;
         esac
         echo "entrypoint: SEED_DEMO=1, creating the demo municipality (existing rows are kept)"
-        python manage.py seed_demo
+        python manage.py seed_demo --history
         ;;
 esac
 

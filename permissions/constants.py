@@ -133,6 +133,7 @@ class Perm(StrEnum):
     READ_POLICE_DATA = "permissions.read_police_data"
     VIEW_PARTICIPATING_CASES = "permissions.view_participating_cases"
     VIEW_REGION_ESCALATIONS = "permissions.view_region_escalations"
+    VIEW_DASHBOARD = "permissions.view_dashboard"
     MANAGE_MEETINGS = "casework.manage_meetings"
 
     @property
@@ -161,6 +162,7 @@ PERMISSION_LABELS: dict[Perm, str] = {
     Perm.READ_POLICE_DATA: "Designated to read police data",
     Perm.VIEW_PARTICIPATING_CASES: "Can see the cases the own organisation takes part in",
     Perm.VIEW_REGION_ESCALATIONS: "Can see cases escalated to the ZVH from the whole region",
+    Perm.VIEW_DASHBOARD: "Can see the municipality's dashboard and its council view",
 }
 
 # Profiles for the running municipality's own staff; never given to a participant.
@@ -185,6 +187,7 @@ DEFAULT_ROLES: dict[RoleSlug, tuple[str, list[Perm]]] = {
             Perm.BREAK_GLASS,
             Perm.VIEW_PARTICIPATING_CASES,
             Perm.MANAGE_MEETINGS,
+            Perm.VIEW_DASHBOARD,
         ],
     ),
     RoleSlug.TEAM_LEAD: (
@@ -200,6 +203,7 @@ DEFAULT_ROLES: dict[RoleSlug, tuple[str, list[Perm]]] = {
             Perm.VIEW_CONFIDENTIAL_CASES,
             Perm.VIEW_PARTICIPATING_CASES,
             Perm.MANAGE_MEETINGS,
+            Perm.VIEW_DASHBOARD,
         ],
     ),
     RoleSlug.BOA: ("Boa", [Perm.FILE_SIGNAL]),

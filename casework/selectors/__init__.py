@@ -16,6 +16,7 @@ from .cases import (
     participation_get_active,
     with_deadlines,
 )
+from .figures import CaseFigures, LeadTime, case_figures
 from .meetings import (
     ActionNotFound,
     ItemView,
@@ -35,15 +36,18 @@ from .meetings import (
 __all__ = [
     "WORK_CLOCKS",
     "ActionNotFound",
+    "CaseFigures",
     "CaseFile",
     "CaseNotFound",
     "CaseSearch",
     "ItemView",
+    "LeadTime",
     "MeetingAgenda",
     "MeetingNotFound",
     "agenda_item_get",
     "agenda_items_visible_to",
     "case_disclosure_for",
+    "case_figures",
     "case_file_get_for",
     "case_get_for",
     "case_history",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "workflows.apps.WorkflowsConfig",
     "casework.apps.CaseworkConfig",
     "signals.apps.SignalsConfig",
+    "dashboard.apps.DashboardConfig",
     "demo.apps.DemoConfig",
 ]
 
