@@ -165,7 +165,8 @@ class Signal(models.Model):
     """One signal. Belongs to exactly one municipality; triaged once.
 
     ``personal_data_until`` is set while the signal is not part of a case: the retention job
-    anonymises the signal after that moment (domain brief: 12 months at most).
+    anonymises the signal after that moment (domain brief: 12 months at most), or earlier when
+    the municipality's retention rule is shorter. ``anonymised_at`` records that it happened.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -232,6 +233,9 @@ class Signal(models.Model):
     idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
     request_hash = models.CharField(max_length=64, blank=True, editable=False)
     personal_data_until = models.DateTimeField(_("personal data kept until"), null=True, blank=True)
+    # Set by retention: the data key is destroyed and the persons are unlinked; the row stays
+    # for the figures (category, wijk, buurt, times, triage outcome).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     data_key = models.ForeignKey("permissions.DataKey", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
 

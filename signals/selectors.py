@@ -694,3 +694,22 @@ def signals_of_reporter(*, user: Any, limit: int = 50) -> QuerySet[Signal]:
         .annotate(case_closed_at=F("case__closed_at"))
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def person_signal_roles(*, person: Any) -> QuerySet[SignalPerson]:
+    """The person's roles in signals, oldest signal first (an anonymised signal has none)."""
+    return (
+        SignalPerson.objects.filter(person=person)
+        .select_related("signal", "signal__category", "signal__municipality", "signal__case")
+        .order_by("signal__created_at", "signal_id", "role")
+    )
+
+
+def signals_without_case_to_anonymise() -> QuerySet[Signal]:
+    """Signals that never became part of a case and still hold personal data."""
+    return Signal.objects.filter(case__isnull=True, anonymised_at__isnull=True)
+
+
+def signals_of_case(*, case_id: int) -> QuerySet[Signal]:
+    """The signals taken into this case (a case's retention governs them)."""
+    return Signal.objects.filter(case_id=case_id)
