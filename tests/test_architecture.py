@@ -8,7 +8,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "casework", "workflows", "signals", "permissions", "notifications", "demo")
+APPS = (
+    "config",
+    "casework",
+    "workflows",
+    "signals",
+    "privacy",
+    "permissions",
+    "notifications",
+    "demo",
+)
 
 
 def test_import_contracts_hold():
