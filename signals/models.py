@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import CaseType
+from permissions.crypto import KeyDestroyedError
 from permissions.fields import EncryptedTextField
 
 
@@ -267,6 +268,26 @@ class Signal(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def readable(self, field: str) -> str | None:
+        """An encrypted field's value, or None once retention shredded the signal's key."""
+        try:
+            value: str | None = getattr(self, field)
+        except KeyDestroyedError:
+            return None
+        return value
+
+    @property
+    def readable_description(self) -> str | None:
+        return self.readable("description")
+
+    @property
+    def readable_address(self) -> str | None:
+        return self.readable("address")
+
+    @property
+    def readable_postcode(self) -> str | None:
+        return self.readable("postcode")
 
 
 class SignalPersonRole(models.TextChoices):

@@ -650,7 +650,10 @@ def triage_inbox(*, user: Any, today: datetime.date, limit: int = 100) -> list[I
     if municipality_id is None:
         return []
     signals = list(
-        Signal.objects.filter(municipality_id=municipality_id, status=SignalStatus.NEW)
+        # An anonymised signal (retention) has nothing left to decide on.
+        Signal.objects.filter(
+            municipality_id=municipality_id, status=SignalStatus.NEW, anonymised_at__isnull=True
+        )
         .select_related("category")
         .defer("description", "address", "postcode", "triage_reason")
         .order_by("created_at", "pk")[:limit]

@@ -743,6 +743,10 @@ def _triage_apply(*, signal: Signal, actor: User, checked: _Decision, origin: st
     )
     if locked.status != SignalStatus.NEW:
         raise SignalConflict(_("This signal was triaged already."))
+    if locked.anonymised_at is not None:
+        raise SignalConflict(
+            _("This signal was anonymised after its retention period and cannot be triaged.")
+        )
     case = checked.case
     if checked.decision == TriageDecision.NEW_CASE:
         assert actor.organisation is not None and checked.case_type is not None
