@@ -16,6 +16,7 @@ from casework.tests.factories import invite, make_case
 from permissions.constants import FieldGroup
 from permissions.crypto import DecryptionError, blind_index, data_key_cache_clear, decrypt_value
 from permissions.models import AccessLog, DataKey
+from permissions.tests.factories import signed_in
 from privacy.models import DestructionProposal, ProposalStatus
 from privacy.services import (
     PrivacyError,
@@ -340,3 +341,24 @@ def test_the_access_log_is_pruned_after_its_term_and_only_by_retention(actors, s
     with connection.cursor() as cursor:  # the door closed again with the transaction
         cursor.execute("SELECT current_setting('ketenregie.retention', true)")
         assert cursor.fetchone()[0] in (None, "", "off")
+
+
+def test_the_destruction_page_lists_proposals_and_records_decisions(actors, orgs):
+    _signal, case = _life(actors, orgs)
+    term_end = add_months(timezone.localdate(case.closed_at), months=24)
+    destruction_proposals_make(now=_at(term_end + datetime.timedelta(days=1)))
+    proposal = DestructionProposal.objects.get()
+    officer = signed_in(actors["privacy"])
+
+    page = officer.get("/privacy/vernietiging/").content.decode()
+    assert case.reference in page and "24 maanden" in page and "Vernietiging goedkeuren" in page
+    assert signed_in(actors["coordinator"]).get("/privacy/vernietiging/").status_code == 403
+
+    officer.post(
+        "/privacy/vernietiging/",
+        {"proposal": str(proposal.uuid), "action": "reject", "reason": "Lopende procedure"},
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.REJECTED
+    assert proposal.rejection_reason == "Lopende procedure"
+    assert "Er wachten geen voorstellen" in officer.get("/privacy/vernietiging/").content.decode()
