@@ -23,7 +23,7 @@ from permissions.origin import request_origin
 from permissions.policies import configuration_scope, has_perm
 from permissions.services import AccessEvent, access_log_record
 
-from .models import DestructionProposal, RetentionRule, RetentionSubject
+from .models import DestructionProposal, RetentionRule, RetentionSubject, SubjectAccessRequest
 from .selectors import destruction_proposals_pending, retention_rules_list
 from .services import (
     PrivacyError,
@@ -33,6 +33,9 @@ from .services import (
     retention_rule_approve,
     retention_rule_propose,
     retention_rule_reject,
+    subject_access_answered,
+    subject_access_extend,
+    subject_access_register,
 )
 
 
@@ -72,7 +75,7 @@ def person_search_page(request: HttpRequest) -> HttpResponse:
             ],
         )
         if person is not None:
-            return redirect("privacy:export", person_id=person.uuid)
+            return redirect("privacy:person_requests", person_id=person.uuid)
         if not error:
             error = _("No person found.")
     context = {"bsn": bsn, "surname": surname, "birth": birth, "error": error}
@@ -187,3 +190,54 @@ def _uuid_or_none(value: str | None) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_requests_page(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    """The person's subject-access requests: register one (the clock starts), extend it when
+    the person was told in time, mark it answered. Shows no personal data itself; the
+    printable overview is one click away (and logged as an export)."""
+    user = _require_privacy_officer(request)
+    person = person_get(person_uuid=person_id)
+    if person is None:
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "register":
+                subject_access_register(
+                    person=person,
+                    received_on=_date(request.POST.get("received_on")),
+                    actor=user,
+                    origin=request_origin(request),
+                )
+            else:
+                sar = SubjectAccessRequest.objects.filter(
+                    person=person,
+                    uuid=_uuid_or_none(request.POST.get("request")) or uuid.UUID(int=0),
+                ).first()
+                if sar is None:
+                    raise Http404
+                if action == "extend":
+                    subject_access_extend(
+                        request=sar,
+                        notified_on=_date(request.POST.get("notified_on")),
+                        actor=user,
+                        origin=request_origin(request),
+                    )
+                elif action == "answered":
+                    subject_access_answered(request=sar, actor=user, origin=request_origin(request))
+            messages.success(request, _("The request is updated."))
+        except ValueError:
+            messages.error(request, _("Give a valid date."))
+        except PrivacyError as error:
+            messages.error(request, error.message)
+        return redirect("privacy:person_requests", person_id=person.uuid)
+    requests = SubjectAccessRequest.objects.filter(person=person).order_by("-received_on", "-id")
+    context = {"person": person, "requests": requests}
+    return render(request, "privacy/person_requests.html", context)
+
+
+def _date(value: str | None) -> datetime.date:
+    return datetime.date.fromisoformat(str(value or ""))

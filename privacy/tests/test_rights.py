@@ -162,7 +162,7 @@ def test_the_print_view_is_dutch_and_logged(actors, demo):
 
 def test_the_search_page_finds_a_person_by_bsn_or_name_and_birth_date(actors, demo):
     client = signed_in(actors["privacy"])
-    target = f"/privacy/personen/{demo['subject'].uuid}/inzage/"
+    target = f"/privacy/personen/{demo['subject'].uuid}/"
     assert client.get("/privacy/inzage/", {"bsn": SUBJECT_BSN})["Location"] == target
     found = client.get("/privacy/inzage/", {"achternaam": "Wolters", "geboortedatum": "1966-02-03"})
     assert found["Location"] == target
@@ -253,3 +253,25 @@ def test_a_correction_names_every_organisation_that_received_the_data(actors, or
     ggz = next(r for r in recipients if r["organisation"] == "GGZ Testwaard")
     assert ggz["cases"] == [demo["case"].reference]
     assert ggz["via"] == ["access_log", "participation"]
+
+
+def test_the_privacy_officer_registers_extends_and_answers_a_request_on_its_page(actors, demo):
+    client = signed_in(actors["privacy"])
+    page = f"/privacy/personen/{demo['subject'].uuid}/"
+    received = timezone.localdate() - datetime.timedelta(days=2)
+
+    client.post(page, {"action": "register", "received_on": received.isoformat()})
+    request = SubjectAccessRequest.objects.get(person=demo["subject"])
+    client.post(
+        page,
+        {"action": "extend", "request": str(request.uuid), "notified_on": received.isoformat()},
+    )
+    body = client.get(page).content.decode()
+    assert "Inzageverzoeken" in body and "verlengd" in body
+    assert not AccessLog.objects.filter(action=AccessAction.EXPORT).exists()  # no content shown
+    client.post(page, {"action": "answered", "request": str(request.uuid)})
+
+    request.refresh_from_db()
+    assert request.status == SubjectAccessRequest.Status.ANSWERED
+    assert request.due_on >= add_months(received, months=3)
+    assert signed_in(actors["coordinator"]).get(page).status_code == 403
