@@ -23,13 +23,22 @@ from permissions.origin import request_origin
 from permissions.policies import configuration_scope, has_perm
 from permissions.services import AccessEvent, access_log_record
 
-from .models import DestructionProposal, RetentionRule, RetentionSubject, SubjectAccessRequest
+from .models import (
+    DestructionProposal,
+    RestrictionKind,
+    RestrictionRequest,
+    RetentionRule,
+    RetentionSubject,
+    SubjectAccessRequest,
+)
 from .selectors import destruction_proposals_pending, retention_rules_list
 from .services import (
     PrivacyError,
     destruction_proposal_approve,
     destruction_proposal_reject,
     person_export,
+    restriction_decide,
+    restriction_register,
     retention_rule_approve,
     retention_rule_propose,
     retention_rule_reject,
@@ -195,9 +204,11 @@ def _uuid_or_none(value: str | None) -> uuid.UUID | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_requests_page(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
-    """The person's subject-access requests: register one (the clock starts), extend it when
-    the person was told in time, mark it answered. Shows no personal data itself; the
-    printable overview is one click away (and logged as an export)."""
+    """The person's requests. Subject access: register one (the clock starts), extend it
+    when the person was told in time, mark it answered. Objection or restriction: register
+    one (new sharing stops at once), decide it with a reason. Shows no personal data and
+    no decision reasons itself; the printable overview is one click away (logged as an
+    export)."""
     user = _require_privacy_officer(request)
     person = person_get(person_uuid=person_id)
     if person is None:
@@ -212,10 +223,30 @@ def person_requests_page(request: HttpRequest, person_id: uuid.UUID) -> HttpResp
                     actor=user,
                     origin=request_origin(request),
                 )
-            else:
-                sar = SubjectAccessRequest.objects.filter(
+            elif action == "restriction":
+                restriction_register(
                     person=person,
-                    uuid=_uuid_or_none(request.POST.get("request")) or uuid.UUID(int=0),
+                    kind=RestrictionKind(request.POST.get("kind", "")),
+                    received_on=_date(request.POST.get("received_on")),
+                    actor=user,
+                    origin=request_origin(request),
+                )
+            elif action in ("uphold", "reject"):
+                restriction = RestrictionRequest.objects.filter(
+                    person=person, uuid=_uuid_or_zero(request.POST.get("restriction"))
+                ).first()
+                if restriction is None:
+                    raise Http404
+                restriction_decide(
+                    request=restriction,
+                    upheld=action == "uphold",
+                    reason=request.POST.get("reason", ""),
+                    actor=user,
+                    origin=request_origin(request),
+                )
+            elif action in ("extend", "answered"):
+                sar = SubjectAccessRequest.objects.filter(
+                    person=person, uuid=_uuid_or_zero(request.POST.get("request"))
                 ).first()
                 if sar is None:
                     raise Http404
@@ -226,8 +257,10 @@ def person_requests_page(request: HttpRequest, person_id: uuid.UUID) -> HttpResp
                         actor=user,
                         origin=request_origin(request),
                     )
-                elif action == "answered":
+                else:
                     subject_access_answered(request=sar, actor=user, origin=request_origin(request))
+            else:
+                raise Http404
             messages.success(request, _("The request is updated."))
         except ValueError:
             messages.error(request, _("Give a valid date."))
@@ -235,8 +268,19 @@ def person_requests_page(request: HttpRequest, person_id: uuid.UUID) -> HttpResp
             messages.error(request, error.message)
         return redirect("privacy:person_requests", person_id=person.uuid)
     requests = SubjectAccessRequest.objects.filter(person=person).order_by("-received_on", "-id")
-    context = {"person": person, "requests": requests}
+    restrictions = RestrictionRequest.objects.filter(person=person).order_by("-registered_at")
+    context = {
+        "person": person,
+        "requests": requests,
+        "restrictions": restrictions,
+        "kinds": RestrictionKind.choices,
+    }
     return render(request, "privacy/person_requests.html", context)
+
+
+def _uuid_or_zero(value: str | None) -> uuid.UUID:
+    # The nil uuid matches no row: an absent or malformed id answers 404 like an unknown one.
+    return _uuid_or_none(value) or uuid.UUID(int=0)
 
 
 def _date(value: str | None) -> datetime.date:

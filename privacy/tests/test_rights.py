@@ -275,3 +275,32 @@ def test_the_privacy_officer_registers_extends_and_answers_a_request_on_its_page
     assert request.status == SubjectAccessRequest.Status.ANSWERED
     assert request.due_on >= add_months(received, months=3)
     assert signed_in(actors["coordinator"]).get(page).status_code == 403
+
+
+def test_the_privacy_officer_registers_and_decides_an_objection_on_the_persons_page(
+    actors, orgs, demo
+):
+    client = signed_in(actors["privacy"])
+    page = f"/privacy/personen/{demo['subject'].uuid}/"
+
+    client.post(
+        page,
+        {
+            "action": "restriction",
+            "kind": "objection",
+            "received_on": timezone.localdate().isoformat(),
+        },
+    )
+    body = client.get(page).content.decode()
+    assert "Verwerking is beperkt sinds" in body, body[body.find("<main") :]
+    with pytest.raises(CaseworkError):
+        invite(demo["case"], orgs["corporatie"], actors["coordinator"])
+
+    objection = RestrictionRequest.objects.get(person=demo["subject"])
+    client.post(
+        page,
+        {"action": "reject", "restriction": str(objection.uuid), "reason": "Wettelijke taak"},
+    )
+    objection.refresh_from_db()
+    assert objection.status == RestrictionRequest.Status.REJECTED
+    invite(demo["case"], orgs["corporatie"], actors["coordinator"])
