@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("permissions.api.urls")),
     path("", include("casework.api.urls")),
     path("", include("signals.api.urls")),
+    path("", include("privacy.api.urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include("signals.urls")),
     path("", include("notifications.urls")),
     path("", include("dashboard.urls")),
+    path("", include("privacy.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

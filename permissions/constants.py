@@ -135,6 +135,7 @@ class Perm(StrEnum):
     VIEW_REGION_ESCALATIONS = "permissions.view_region_escalations"
     VIEW_DASHBOARD = "permissions.view_dashboard"
     MANAGE_MEETINGS = "casework.manage_meetings"
+    APPROVE_RETENTION_RULES = "privacy.approve_retention_rules"
 
     @property
     def app_label(self) -> str:
@@ -211,7 +212,12 @@ DEFAULT_ROLES: dict[RoleSlug, tuple[str, list[Perm]]] = {
     RoleSlug.PARTNER: ("Ketenpartner", [Perm.FILE_SIGNAL, Perm.VIEW_PARTICIPATING_CASES]),
     RoleSlug.PRIVACY_OFFICER: (
         "Privacy officer (FG)",
-        [Perm.VIEW_ACCESS_LOG, Perm.HANDLE_SUBJECT_REQUESTS, Perm.APPROVE_DESTRUCTION],
+        [
+            Perm.VIEW_ACCESS_LOG,
+            Perm.HANDLE_SUBJECT_REQUESTS,
+            Perm.APPROVE_DESTRUCTION,
+            Perm.APPROVE_RETENTION_RULES,
+        ],
     ),
     RoleSlug.FUNCTIONAL_ADMIN: (
         "Applicatiebeheerder",

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import CaseType
+from permissions.crypto import KeyDestroyedError
 from permissions.fields import EncryptedTextField
 
 
@@ -165,7 +166,8 @@ class Signal(models.Model):
     """One signal. Belongs to exactly one municipality; triaged once.
 
     ``personal_data_until`` is set while the signal is not part of a case: the retention job
-    anonymises the signal after that moment (domain brief: 12 months at most).
+    anonymises the signal after that moment (domain brief: 12 months at most), or earlier when
+    the municipality's retention rule is shorter. ``anonymised_at`` records that it happened.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -232,6 +234,9 @@ class Signal(models.Model):
     idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
     request_hash = models.CharField(max_length=64, blank=True, editable=False)
     personal_data_until = models.DateTimeField(_("personal data kept until"), null=True, blank=True)
+    # Set by retention: the data key is destroyed and the persons are unlinked; the row stays
+    # for the figures (category, wijk, buurt, times, triage outcome).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     data_key = models.ForeignKey("permissions.DataKey", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
 
@@ -263,6 +268,26 @@ class Signal(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def readable(self, field: str) -> str | None:
+        """An encrypted field's value, or None once retention shredded the signal's key."""
+        try:
+            value: str | None = getattr(self, field)
+        except KeyDestroyedError:
+            return None
+        return value
+
+    @property
+    def readable_description(self) -> str | None:
+        return self.readable("description")
+
+    @property
+    def readable_address(self) -> str | None:
+        return self.readable("address")
+
+    @property
+    def readable_postcode(self) -> str | None:
+        return self.readable("postcode")
 
 
 class SignalPersonRole(models.TextChoices):

@@ -648,7 +648,10 @@ def triage_inbox(*, user: Any, today: datetime.date, limit: int = 100) -> list[I
     if municipality_id is None:
         return []
     signals = list(
-        Signal.objects.filter(municipality_id=municipality_id, status=SignalStatus.NEW)
+        # An anonymised signal (retention) has nothing left to decide on.
+        Signal.objects.filter(
+            municipality_id=municipality_id, status=SignalStatus.NEW, anonymised_at__isnull=True
+        )
         .select_related("category")
         .defer("description", "address", "postcode", "triage_reason")
         .order_by("created_at", "pk")[:limit]
@@ -799,3 +802,22 @@ def signal_figures(
         by_decision=by_decision,
         decision_time=decision_time,
     )
+
+
+def person_signal_roles(*, person: Any) -> QuerySet[SignalPerson]:
+    """The person's roles in signals, oldest signal first (an anonymised signal has none)."""
+    return (
+        SignalPerson.objects.filter(person=person)
+        .select_related("signal", "signal__category", "signal__municipality", "signal__case")
+        .order_by("signal__created_at", "signal_id", "role")
+    )
+
+
+def signals_without_case_to_anonymise() -> QuerySet[Signal]:
+    """Signals that never became part of a case and still hold personal data."""
+    return Signal.objects.filter(case__isnull=True, anonymised_at__isnull=True)
+
+
+def signals_of_case(*, case_id: int) -> QuerySet[Signal]:
+    """The signals taken into this case (a case's retention governs them)."""
+    return Signal.objects.filter(case_id=case_id)

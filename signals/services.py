@@ -33,7 +33,7 @@ from casework.services import (
     reference_next,
 )
 from permissions.constants import FieldGroup
-from permissions.crypto import blind_index, data_key_create
+from permissions.crypto import blind_index, data_key_create, data_key_destroy
 from permissions.identifiers import (
     TUSSENVOEGSELS,
     InvalidIdentifier,
@@ -743,6 +743,10 @@ def _triage_apply(*, signal: Signal, actor: User, checked: _Decision, origin: st
     )
     if locked.status != SignalStatus.NEW:
         raise SignalConflict(_("This signal was triaged already."))
+    if locked.anonymised_at is not None:
+        raise SignalConflict(
+            _("This signal was anonymised after its retention period and cannot be triaged.")
+        )
     case = checked.case
     if checked.decision == TriageDecision.NEW_CASE:
         assert actor.organisation is not None and checked.case_type is not None
@@ -942,3 +946,38 @@ def category_set_active(
             origin=origin,
         )
     return category
+
+
+@transaction.atomic
+def signal_anonymise(*, signal_id: int) -> list[int]:
+    """Anonymise a signal: shred its data key, unlink its persons; return their ids.
+
+    The description, address, postcode and triage reason become unreadable (crypto-
+    shredding); the address blind index and the idempotency fingerprint are cleared; the
+    persons named in it are unlinked (the caller forgets those nothing else names). The row
+    keeps what the figures need: municipality, category, source, wijk, buurt, the four
+    postcode digits, the coarse coordinates, the times and the triage outcome.
+
+    Idempotent: an anonymised signal is left alone and returns []. Open not-triaged
+    reminders are cancelled. Raises Signal.DoesNotExist for an unknown id.
+    """
+    locked = (
+        Signal.objects.select_for_update(of=("self",)).select_related("data_key").get(pk=signal_id)
+    )
+    if locked.anonymised_at is not None:
+        return []
+    person_ids = sorted(
+        set(SignalPerson.objects.filter(signal=locked).values_list("person_id", flat=True))
+    )
+    SignalPerson.objects.filter(signal=locked).delete()
+    if locked.status == SignalStatus.NEW:
+        signal_reminders_cancel(signal=locked)
+    data_key_destroy(data_key=locked.data_key)
+    Signal.objects.filter(pk=locked.pk).update(
+        anonymised_at=timezone.now(),
+        personal_data_until=None,
+        address_index=None,
+        idempotency_key="",
+        request_hash="",
+    )
+    return person_ids

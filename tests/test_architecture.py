@@ -14,6 +14,7 @@ APPS = (
     "workflows",
     "signals",
     "dashboard",
+    "privacy",
     "permissions",
     "notifications",
     "demo",

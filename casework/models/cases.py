@@ -118,6 +118,8 @@ class Case(ConcurrentTransitionMixin, workflow_mixin(field_name="state"), models
     )
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Set when retention destroyed the case: the row stays as its tombstone (docs/adr/0014).
+    destroyed_at = models.DateTimeField(_("destroyed"), null=True, blank=True)
     data_key = models.ForeignKey("permissions.DataKey", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -136,6 +138,11 @@ class Case(ConcurrentTransitionMixin, workflow_mixin(field_name="state"), models
             ),
             models.Index(fields=["case_type", "state"], name="case_type_state"),
             models.Index(fields=["coordinator", "-created_at"], name="case_coordinator_created"),
+            models.Index(
+                fields=["closed_at"],
+                condition=Q(closed_at__isnull=False, destroyed_at__isnull=True),
+                name="case_retention",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -167,6 +174,9 @@ class Person(models.Model):
     bsn_index = models.BinaryField(max_length=32, null=True, editable=False)
     name_birth_date_index = models.BinaryField(max_length=32, null=True, editable=False)
     address_index = models.BinaryField(max_length=32, null=True, editable=False)
+    # An objection or a request for restriction (AVG art. 18, 21) is pending or upheld: no
+    # new organisation joins a case this person is in until the privacy officer decides.
+    restricted_since = models.DateTimeField(_("processing restricted since"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -32,6 +32,14 @@ from .meetings import (
     plan_actions_for_case,
     plan_actions_mine,
 )
+from .persons import (
+    case_notes_in_groups,
+    case_participations_ever,
+    cases_closed_not_destroyed,
+    person_case_roles,
+    person_find,
+    person_get,
+)
 
 __all__ = [
     "WORK_CLOCKS",
@@ -51,7 +59,10 @@ __all__ = [
     "case_file_get_for",
     "case_get_for",
     "case_history",
+    "case_notes_in_groups",
+    "case_participations_ever",
     "case_search",
+    "cases_closed_not_destroyed",
     "cases_visible_to",
     "meeting_agenda_get_for",
     "meeting_get_for",
@@ -60,6 +71,9 @@ __all__ = [
     "overdue_only",
     "parse_uuid",
     "participation_get_active",
+    "person_case_roles",
+    "person_find",
+    "person_get",
     "plan_action_get_for",
     "plan_actions_for_case",
     "plan_actions_mine",

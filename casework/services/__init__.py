@@ -36,6 +36,7 @@ from .meetings import (
     meeting_types_ensure_defaults,
     minutes_record,
 )
+from .retention import case_destroy, person_forget, person_restriction_set
 from .transitions import (
     AvailableTransition,
     GuardFailure,
@@ -63,6 +64,7 @@ __all__ = [
     "case_break_glass",
     "case_care_track_set",
     "case_clock_start",
+    "case_destroy",
     "case_escalate_to_zvh",
     "case_facts",
     "case_name_user",
@@ -83,7 +85,9 @@ __all__ = [
     "note_add",
     "participation_add",
     "participation_end",
+    "person_forget",
     "person_register",
+    "person_restriction_set",
     "plan_action_add",
     "plan_action_close",
     "plan_action_due_date_set",

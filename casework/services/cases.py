@@ -390,7 +390,8 @@ def participation_add(
 
     Mirrors the grant into guardian's per-case group permission in the same transaction.
     Raises CaseworkError when the legal basis is missing, the case is at the highest
-    confidentiality, the organisation runs the case or already takes part.
+    confidentiality, the organisation runs the case or already takes part, or a person in
+    the case has a restriction flag (``Person.restricted_since``).
     """
     legal_basis = (legal_basis or "").strip()
     if not legal_basis:
@@ -426,6 +427,15 @@ def participation_add(
             field="disclosure_profile",
         )
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    if CasePerson.objects.filter(case=locked, person__restricted_since__isnull=False).exists():
+        # AVG art. 18/21: an objection or restriction request stops new sharing until decided.
+        raise CaseworkError(
+            _(
+                "A person in this case objected to or asked to restrict the processing of "
+                "their data: no organisation can be invited until the privacy officer decides."
+            ),
+            field="organisation",
+        )
     if Participation.objects.filter(
         case=locked, organisation=organisation, ended_at__isnull=True
     ).exists():

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "casework.apps.CaseworkConfig",
     "signals.apps.SignalsConfig",
     "dashboard.apps.DashboardConfig",
+    "privacy.apps.PrivacyConfig",
     "demo.apps.DemoConfig",
 ]
 
@@ -254,7 +255,19 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 600},
     },
 }
+# Retention (docs/privacy.md): once a night; a run that was missed or stopped halfway is
+# caught up by the next one, because every step keeps its state on the rows it changes.
+CELERY_BEAT_SCHEDULE["privacy-retention"] = {
+    "task": "privacy.tasks.retention_run",
+    "schedule": crontab(minute=30, hour=2),
+    "options": {"expires": 6 * 3600},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How long access-log rows are kept before the retention job removes them (five years by
+# default: long enough to answer who saw a person's data over a case's whole retention).
+KETENREGIE_ACCESS_LOG_RETENTION_DAYS = int(
+    os.environ.get("KETENREGIE_ACCESS_LOG_RETENTION_DAYS", 5 * 366)
+)
 # How old the beat heartbeat may be before /healthz reports it stale.
 KETENREGIE_HEARTBEAT_STALE_SECONDS = 120
 

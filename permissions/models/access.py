@@ -100,6 +100,7 @@ class AccessAction(models.TextChoices):
     BREAK_GLASS = "break_glass", _("Broke the glass")
     READ_ACCESS_LOG = "read_access_log", _("Read the access log")
     CONFIGURE = "configure", _("Changed configuration")
+    RETENTION = "retention", _("Retention carried out")
 
 
 class AccessResult(models.TextChoices):

@@ -157,10 +157,11 @@ def signal_file_data(file: SignalFile) -> dict[str, Any]:
     reporter = signal.reporter
     return {
         **list_row(signal),
-        "description": signal.description,
+        # None once retention anonymised the signal (``anonymised_at``).
+        "description": signal.readable_description,
         "location": {
-            "address": signal.address,
-            "postcode": signal.postcode,
+            "address": signal.readable_address,
+            "postcode": signal.readable_postcode,
             "wijk": signal.wijk or None,
             "buurt": signal.buurt or None,
             "lat": float(signal.lat) if signal.lat is not None else None,
@@ -188,7 +189,7 @@ def signal_file_data(file: SignalFile) -> dict[str, Any]:
                 "decided_at": signal.decided_at.isoformat() if signal.decided_at else None,
                 "decided_by": signal.decided_by.username if signal.decided_by else None,
                 "to": signal.forward_to or None,
-                "reason": signal.triage_reason,
+                "reason": signal.readable("triage_reason"),
             }
             if signal.decision
             else None
@@ -196,6 +197,7 @@ def signal_file_data(file: SignalFile) -> dict[str, Any]:
         "personal_data_until": (
             signal.personal_data_until.isoformat() if signal.personal_data_until else None
         ),
+        "anonymised_at": signal.anonymised_at.isoformat() if signal.anonymised_at else None,
     }
 
 

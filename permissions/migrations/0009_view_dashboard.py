@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('permissions', '0007_profile_for_participants'),
+        ('permissions', '0008_accesslog_retention_action'),
     ]
 
     operations = [
