@@ -166,3 +166,32 @@ def test_embedded_access_log_refuses_update_and_delete(tmp_path):
         ):
             with pytest.raises(sqlite3.DatabaseError, match="append-only"):
                 db.execute(statement)
+
+
+def test_the_embedded_database_keeps_its_append_only_and_sealed_triggers(tmp_path):
+    """SQLite alters a table by copying it, which loses its triggers: after every migration
+    the embedded database must still refuse changes to history, the access log and a sealed
+    RIEC inbreng."""
+    import sqlite3
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KETENREGIE_", "DJANGO_"))}
+    env.update({"KETENREGIE_PROFILE": "embedded", "KETENREGIE_VAR_DIR": str(tmp_path)})
+    migrated = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert migrated.returncode == 0, migrated.stderr
+    with sqlite3.connect(tmp_path / "ketenregie.sqlite3") as db:
+        triggers = {
+            row[0]
+            for row in db.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'")
+        }
+        names = {
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+    assert {"permissions_accesslog", "casework_casehistory", "casework_riecinbreng"} <= triggers
+    assert {"casework_inbreng_sealed_update", "casework_inbreng_sealed_delete"} <= names
