@@ -36,3 +36,17 @@ def test_no_module_is_named_utils_helpers_or_django_signals():
         if p.name in {"utils.py", "helpers.py", "signals.py"}
     ]
     assert offenders == []
+
+
+def test_every_app_with_tests_is_collected_by_make_test():
+    """An app's tests run only if pytest's testpaths name it."""
+    import tomllib
+
+    testpaths = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"][
+            "testpaths"
+        ]
+    )
+    with_tests = {path.parent.name for path in ROOT.glob("*/tests/__init__.py")}
+    assert with_tests <= testpaths
+    assert set(APPS) - {"config"} <= testpaths
