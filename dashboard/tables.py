@@ -255,6 +255,17 @@ def tables_build(
             Chart.BAR,
         ),
         Table(
+            "maatregelen",
+            _("Legal measures taken"),
+            (Column(_("Measure")), Column(_("Case type")), count),
+            [
+                (MACHINES[t].state(state).label, CASE_TYPE_LABELS.get(t, t), n)
+                for t, state, n in cases.legal_measures
+            ],
+            Chart.BAR,
+            note=_("Cases that entered the state in the period (each case once)."),
+        ),
+        Table(
             "sluitredenen",
             _("Closing reasons"),
             (Column(_("Case type")), Column(_("Reason")), count),

@@ -21,6 +21,15 @@ FINAL_STATES = frozenset(s.name for m in MACHINES.values() for s in m.states if 
 # it is stepped down (afschaling) when it first enters one of the next.
 PLAN_STATE = "plan_van_aanpak"
 STEP_DOWN_STATES = ("afschaling", "nazorg")
+# The states that are a legal measure taken by the municipality: the mayor's warning, the
+# behaviour order (gedragsaanwijzing, art. 151d Gemeentewet), enforcement (dwangsom,
+# bestuursdwang, huisverbod) and the municipality's own intervention after a RIEC weighing.
+LEGAL_MEASURE_STATES: tuple[tuple[str, str], ...] = (
+    (CaseType.WOONOVERLAST, "waarschuwing"),
+    (CaseType.WOONOVERLAST, "gedragsaanwijzing"),
+    (CaseType.WOONOVERLAST, "handhaving"),
+    (CaseType.RIEC, "interventie"),
+)
 # A woonoverlast case is solved when it closes because the nuisance stopped.
 SOLVED_REASON = "verminderd"
 SOLVED_WITHIN_MONTHS = 3
@@ -46,6 +55,7 @@ class CaseFigures:
     escalations: dict[str, int]  # zvh, riec_opened, riec_submitted (in the period)
     closing_reasons: list[tuple[str, str, int]]  # case type, reason, count (in the period)
     overdue_actions: list[tuple[str, int]]  # owner organisation, open actions past due
+    legal_measures: list[tuple[str, str, int]]  # case type, state, cases (in the period)
 
 
 def months_after(day: datetime.date, months: int) -> datetime.date:
@@ -203,6 +213,25 @@ def case_figures(
         .annotate(n=Count("id"))
         .order_by("-n", "owner_organisation__name")
     ]
+    measure_condition = Q(pk__in=[])
+    for case_type, state in LEGAL_MEASURE_STATES:
+        measure_condition |= Q(case__case_type=case_type, to_state=state)
+    measures = {
+        (row["case__case_type"], row["to_state"]): row["n"]
+        for row in CaseHistory.objects.filter(
+            measure_condition,
+            case__municipality_id=municipality_id,
+            kind=HistoryKind.TRANSITION,
+            at__gte=start,
+            at__lt=end,
+        )
+        .values("case__case_type", "to_state")
+        .annotate(n=Count("case_id", distinct=True))
+    }
+    legal_measures = [
+        (case_type, state, measures.get((case_type, state), 0))
+        for case_type, state in LEGAL_MEASURE_STATES
+    ]
     return CaseFigures(
         open_by_type_state=open_by_type_state,
         caseload=caseload,
@@ -213,4 +242,5 @@ def case_figures(
         escalations=escalations,
         closing_reasons=closing_reasons,
         overdue_actions=overdue_actions,
+        legal_measures=legal_measures,
     )

@@ -116,6 +116,11 @@ def town(orgs, actors):
     case_escalate_to_zvh(case=multi, approved_by=actors["teamlead"])
     riec = case(CaseType.RIEC, 50)
     enter(riec, "ingebracht", at(45))
+    enter(riec, "interventie", at(10))
+    nuisance = case(CaseType.WOONOVERLAST, 60)
+    enter(nuisance, "waarschuwing", at(50))
+    enter(nuisance, "gedragsaanwijzing", at(40))
+    enter(nuisance, "gedragsaanwijzing", at(30))  # the same case twice counts once
     for reason in ("verminderd", "niet_verminderd"):
         closed = case(CaseType.WOONOVERLAST, 200)
         Case.objects.filter(pk=closed.pk).update(
@@ -161,8 +166,8 @@ def test_signal_figures_count_the_own_municipality_in_the_period(town):
 
 def test_case_figures(town):
     tables = tables_of(town)
-    assert [n for _, n in tables["open-per-type"].rows] == [1, 1, 1, 2]
-    assert sorted(n for _, n in tables["caseload"].rows) == [1, 4]
+    assert [n for _, n in tables["open-per-type"].rows] == [1, 1, 1, 3]
+    assert sorted(n for _, n in tables["caseload"].rows) == [1, 5]
     assert [(r[1], r[2]) for r in tables["intake-plan"].rows] == [(1, 10.0), (1, 20.0), (2, 15.0)]
     assert [(r[1], r[2]) for r in tables["plan-afschaling"].rows] == [(1, 60.0)]
     assert tables["woonoverlast-3-maanden"].rows[0][1:] == (2, 1, 50)
@@ -172,6 +177,12 @@ def test_case_figures(town):
         ("verminderd", 1),
     ]
     assert [n for _, n in tables["acties-over-tijd"].rows] == [1]
+    assert [(r[0], r[2]) for r in tables["maatregelen"].rows] == [
+        ("Waarschuwing burgemeester", 1),
+        ("Gedragsaanwijzing opgelegd", 1),
+        ("Handhaving (dwangsom / bestuursdwang / huisverbod ≤ 10 dagen)", 0),
+        ("Gemeentelijke interventie", 1),
+    ]
 
 
 def test_the_period_filter_leaves_out_what_happened_before(town, actors):
@@ -269,7 +280,7 @@ def test_signed_out_goes_to_sign_in(client):
 
 def test_the_dashboard_in_a_bounded_number_of_queries(town, actors, django_assert_max_num_queries):
     client = signed_in(actors["coordinator"])
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(28):
         page = client.get("/dashboard/")
     assert page.status_code == 200
     assert "Hotspots: signalen per wijk" in page.content.decode()

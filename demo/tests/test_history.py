@@ -54,6 +54,6 @@ def test_a_year_of_history_with_hotspots_and_youth_peaks_written_once(
 
     client = Client()
     client.post("/aanmelden/", {"username": "teamlead", "password": "demo-demo-demo"})
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(28):
         page = client.get("/dashboard/")
     assert "Stationskwartier" in page.content.decode()
