@@ -51,6 +51,7 @@ class ReminderCode(StrEnum):
     PLAN_REVIEW_DUE = "plan_review_due"
     LEGAL_CLOCK = "legal_clock"
     RETENTION_PROPOSAL = "retention_proposal"
+    SUBJECT_ACCESS_DUE = "subject_access_due"
 
 
 @dataclass(frozen=True)

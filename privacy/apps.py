@@ -14,3 +14,6 @@ class PrivacyConfig(AppConfig):
 
         # approve_retention_rules is declared here; the privacy officer's role gets it.
         post_migrate.connect(ensure_role_grants, sender=self, dispatch_uid="privacy-role-grants")
+
+        # The privacy officer's reminder kinds, registered with the outbox.
+        from . import reminders  # noqa: F401

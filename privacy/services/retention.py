@@ -39,6 +39,7 @@ from ..models import (
     RetentionSubject,
     RuleStatus,
 )
+from ..reminders import proposal_reminder_cancel, proposal_reminder_schedule
 from ..selectors import (
     CASE_SUBJECTS,
     case_subject_q,
@@ -331,9 +332,10 @@ def destruction_proposals_make(
                     .exists()
                 ):
                     continue
-                DestructionProposal.objects.create(
+                proposal = DestructionProposal.objects.create(
                     case=locked, months=months, term_ended_on=term_end
                 )
+                proposal_reminder_schedule(proposal=proposal)
                 report.proposals_made += 1
                 _log_retention(
                     actor=None,
@@ -361,6 +363,7 @@ def destruction_proposal_approve(
     locked.decided_by = actor
     locked.decided_at = timezone.now()
     locked.save(update_fields=["status", "decided_by", "decided_at"])
+    proposal_reminder_cancel(proposal=locked)
     access_log_record(
         actor=actor,
         origin=origin,
@@ -406,6 +409,7 @@ def destruction_proposal_reject(
     locked.save(
         update_fields=["status", "decided_by", "decided_at", "rejection_reason", "postponed_until"]
     )
+    proposal_reminder_cancel(proposal=locked)
     access_log_record(
         actor=actor,
         origin=origin,

@@ -18,6 +18,7 @@ from permissions.services import AccessEvent, access_log_record
 from workflows.clocks import clock_get, due
 
 from ..models import RestrictionKind, RestrictionRequest, SubjectAccessRequest
+from ..reminders import subject_access_reminders_cancel, subject_access_reminders_schedule
 from ..selectors import person_export_build
 
 
@@ -83,6 +84,7 @@ def subject_access_register(
         due_on=due(clock_get("subject_access"), start=received_on),
         registered_by=actor,
     )
+    subject_access_reminders_schedule(request=request)
     _log(
         actor=actor,
         origin=origin,
@@ -129,6 +131,7 @@ def subject_access_extend(
     locked.extension_notified_on = notified_on
     locked.due_on = due(clock_get("subject_access_extended"), start=locked.received_on)
     locked.save(update_fields=["extension_notified_on", "due_on"])
+    subject_access_reminders_schedule(request=locked)
     _log(
         actor=actor,
         origin=origin,
@@ -154,6 +157,7 @@ def subject_access_answered(
     locked.status = SubjectAccessRequest.Status.ANSWERED
     locked.answered_at = timezone.now()
     locked.save(update_fields=["status", "answered_at"])
+    subject_access_reminders_cancel(request=locked)
     _log(
         actor=actor,
         origin=origin,
