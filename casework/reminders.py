@@ -107,7 +107,8 @@ def _active(users: Iterable[User | None]) -> list[User]:
 # --- who is reminded ---------------------------------------------------------------------
 
 
-def _municipality_staff(municipality_id: int) -> list[User]:
+def municipality_staff(municipality_id: int) -> list[User]:
+    """Active staff of the municipality's own organisation, with their organisation and role."""
     return list(
         User.objects.filter(
             is_active=True,
@@ -119,13 +120,14 @@ def _municipality_staff(municipality_id: int) -> list[User]:
     )
 
 
-def _is_team_lead(user: User) -> bool:
+def is_team_lead(user: User) -> bool:
+    """Whether ``user``'s role is one escalations go to (roles as data)."""
     return user.role is not None and user.role.slug in ESCALATION_ROLES
 
 
 def team_leads(*, municipality_id: int) -> list[User]:
     """The municipality's team leads."""
-    return [u for u in _municipality_staff(municipality_id) if _is_team_lead(u)]
+    return [u for u in municipality_staff(municipality_id) if is_team_lead(u)]
 
 
 def coordinators(*, case: Case) -> list[User]:
@@ -135,8 +137,8 @@ def coordinators(*, case: Case) -> list[User]:
         return [case.coordinator]
     return [
         u
-        for u in _municipality_staff(case.municipality_id)
-        if has_perm(u, Perm.COORDINATE_CASES) and not _is_team_lead(u)
+        for u in municipality_staff(case.municipality_id)
+        if has_perm(u, Perm.COORDINATE_CASES) and not is_team_lead(u)
     ]
 
 
@@ -146,8 +148,8 @@ def chair(*, meeting: Meeting) -> list[User]:
         return [meeting.chair]
     return [
         u
-        for u in _municipality_staff(meeting.municipality_id)
-        if has_perm(u, Perm.MANAGE_MEETINGS) and not _is_team_lead(u)
+        for u in municipality_staff(meeting.municipality_id)
+        if has_perm(u, Perm.MANAGE_MEETINGS) and not is_team_lead(u)
     ]
 
 

@@ -57,3 +57,26 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = getattr(exc, "default_code", "error")
         response.data = {"detail": response.data["detail"], "code": code}
     return response
+
+
+def errors_flat(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as api.md's flat ``{field: [messages]}``: ``location.postcode``,
+    ``persons.1.bsn``."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            if key == "non_field_errors":
+                name = prefix or "non_field_errors"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            for field, messages in errors_flat(value, name).items():
+                flat.setdefault(field, []).extend(messages)
+    elif isinstance(errors, list) and all(isinstance(e, str) for e in errors):
+        flat[prefix or "non_field_errors"] = [str(e) for e in errors]
+    elif isinstance(errors, list):
+        for index, value in enumerate(errors):
+            if value:
+                flat.update(errors_flat(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        flat[prefix or "non_field_errors"] = [str(errors)]
+    return flat

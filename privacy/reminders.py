@@ -12,13 +12,11 @@ never a name: the person concerned is not named in a mailbox.
 
 from __future__ import annotations
 
-import datetime
-
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from casework.reminders import due_moment, municipality_staff
 from notifications.kinds import (
     EscalationStep,
     ObjectRef,
@@ -28,8 +26,9 @@ from notifications.kinds import (
     register,
 )
 from notifications.services import reminder_reschedule, reminder_schedule, reminders_cancel_for
-from permissions.constants import OrganisationType, Perm
+from permissions.constants import Perm
 from permissions.models import User
+from permissions.policies import has_perm
 from workflows.calendar import add_working_days
 
 from .models import DestructionProposal, ProposalStatus, SubjectAccessRequest
@@ -37,8 +36,6 @@ from .models import DestructionProposal, ProposalStatus, SubjectAccessRequest
 BEFORE = "before"
 TODAY = "today"
 SUBJECT_ACCESS_BEFORE_DAYS = 5
-# Reminders fall due early in the morning, before the 07:00 digest of the same day.
-DUE_TIME = datetime.time(6, 0)
 
 
 def holders_of(*, perm: Perm, municipality_id: int | None) -> list[User]:
@@ -46,30 +43,7 @@ def holders_of(*, perm: Perm, municipality_id: int | None) -> list[User]:
     ``perm``."""
     if municipality_id is None:
         return []
-    app_label, codename = perm.value.split(".")
-    holds = Q(
-        groups__permissions__content_type__app_label=app_label,
-        groups__permissions__codename=codename,
-    ) | Q(
-        user_permissions__content_type__app_label=app_label,
-        user_permissions__codename=codename,
-    )
-    return list(
-        User.objects.filter(
-            holds,
-            is_active=True,
-            organisation__municipality_id=municipality_id,
-            organisation__type=OrganisationType.GEMEENTE,
-        )
-        .distinct()
-        .order_by("pk")
-    )
-
-
-def _at(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(
-        datetime.datetime.combine(day, DUE_TIME), timezone.get_default_timezone()
-    )
+    return [u for u in municipality_staff(municipality_id) if has_perm(u, perm)]
 
 
 # --- destruction proposals -----------------------------------------------------------------
@@ -194,7 +168,7 @@ def subject_access_reminders_schedule(*, request: SubjectAccessRequest) -> None:
             kind=ReminderCode.SUBJECT_ACCESS_DUE,
             obj=request,
             step=step,
-            due_at=_at(day),
+            due_at=due_moment(day),
             municipality_id=_request_municipality(request),
         )
 

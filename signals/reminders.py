@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.reminders import due_moment, is_team_lead, municipality_staff
 from notifications.kinds import (
     EscalationStep,
     ObjectRef,
@@ -23,7 +24,6 @@ from notifications.kinds import (
     register,
 )
 from notifications.services import reminder_schedule, reminders_cancel_for
-from permissions.constants import OrganisationType, RoleSlug
 from permissions.models import User
 from workflows.calendar import add_working_days
 from workflows.selectors import clock_for
@@ -36,26 +36,10 @@ TEAM_LEAD = "team_lead"
 # The team leads hear of a signal this many working days after its clock ran out (the
 # clock itself, 5 working days by default, is the municipality's setting).
 ESCALATION_AFTER_DAYS = 2
-# Who a not-triaged signal is escalated to.
-ESCALATION_ROLES = frozenset({RoleSlug.TEAM_LEAD.value})
-# Reminders fall due early in the morning, before the 07:00 digest of the same day.
-DUE_TIME = datetime.time(6, 0)
 
 
 def _signal(ref: ObjectRef) -> Signal | None:
     return Signal.objects.filter(pk=ref.id).first()
-
-
-def _municipality_staff(municipality_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            organisation__municipality_id=municipality_id,
-            organisation__type=OrganisationType.GEMEENTE,
-        )
-        .select_related("organisation", "role")
-        .order_by("pk")
-    )
 
 
 def not_triaged_recipients(ref: ObjectRef, step: str) -> list[User]:
@@ -63,8 +47,8 @@ def not_triaged_recipients(ref: ObjectRef, step: str) -> list[User]:
     signal = _signal(ref)
     if signal is None:
         return []
-    staff = _municipality_staff(signal.municipality_id)
-    leads = [u for u in staff if u.role is not None and u.role.slug in ESCALATION_ROLES]
+    staff = municipality_staff(signal.municipality_id)
+    leads = [u for u in staff if is_team_lead(u)]
     if step == TEAM_LEAD:
         return leads
     # Team leads may triage too; they hear of the signal only when it is escalated to them.
@@ -101,12 +85,9 @@ SIGNAL_NOT_TRIAGED = register(
 )
 
 
-def due_moment(*, arrived: datetime.datetime, working_days: int) -> datetime.datetime:
-    """``DUE_TIME`` on the day ``working_days`` working days after ``arrived`` (local date)."""
-    day = add_working_days(timezone.localdate(arrived), days=working_days)
-    return timezone.make_aware(
-        datetime.datetime.combine(day, DUE_TIME), timezone.get_default_timezone()
-    )
+def due_after(*, arrived: datetime.datetime, working_days: int) -> datetime.datetime:
+    """The reminders' hour on the day ``working_days`` working days after ``arrived``."""
+    return due_moment(add_working_days(timezone.localdate(arrived), days=working_days))
 
 
 def signal_reminders_schedule(*, signal: Signal) -> None:
@@ -122,7 +103,7 @@ def signal_reminders_schedule(*, signal: Signal) -> None:
             kind=ReminderCode.SIGNAL_NOT_TRIAGED,
             obj=signal,
             step=step,
-            due_at=due_moment(arrived=signal.created_at, working_days=working_days),
+            due_at=due_after(arrived=signal.created_at, working_days=working_days),
             municipality_id=signal.municipality_id,
         )
 

@@ -23,12 +23,12 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casework.models import CaseType
+from config.api import errors_flat
 from permissions.constants import Perm
 from permissions.origin import request_origin
 from permissions.policies import configuration_scope, has_perm
 
 from .api.serializers import SignalCreateSerializer
-from .api.views import errors_flat
 from .models import Category, SignalPersonRole, SignalStatus, TriageDecision
 from .policies import SignalView, can_file_signal, reporter_status_label, triage_municipality_id
 from .selectors import (

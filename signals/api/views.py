@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import Conflict, CursorPagination
+from config.api import Conflict, CursorPagination, errors_flat
 from permissions.identifiers import InvalidIdentifier, postcode_normalise
 from permissions.origin import request_origin
 from signals.models import SignalStatus
@@ -47,29 +47,6 @@ from .serializers import (
 )
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-
-
-def errors_flat(errors: Any, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested errors as api.md's flat ``{field: [messages]}``: ``location.postcode``,
-    ``persons.1.bsn``."""
-    flat: dict[str, list[str]] = {}
-    if isinstance(errors, dict):
-        for key, value in errors.items():
-            if key == "non_field_errors":
-                name = prefix or "non_field_errors"
-            else:
-                name = f"{prefix}.{key}" if prefix else str(key)
-            for field, messages in errors_flat(value, name).items():
-                flat.setdefault(field, []).extend(messages)
-    elif isinstance(errors, list) and all(isinstance(e, str) for e in errors):
-        flat[prefix or "non_field_errors"] = [str(e) for e in errors]
-    elif isinstance(errors, list):
-        for index, value in enumerate(errors):
-            if value:
-                flat.update(errors_flat(value, f"{prefix}.{index}" if prefix else str(index)))
-    else:
-        flat[prefix or "non_field_errors"] = [str(errors)]
-    return flat
 
 
 def _invalid(errors: Any) -> NoReturn:

@@ -13,7 +13,7 @@ from notifications.kinds import ReminderCode
 from notifications.models import Notification, Reminder, ReminderStatus
 from notifications.selectors import reminders_for
 from notifications.services import reminder_deliver
-from signals.reminders import COORDINATOR, TEAM_LEAD, due_moment
+from signals.reminders import COORDINATOR, TEAM_LEAD, due_after
 from signals.services import signal_triage
 from workflows.calendar import add_working_days
 
@@ -51,10 +51,10 @@ def test_working_days_skip_koningsdag_bevrijdingsdag_and_hemelvaart():
     # Tuesday 27 April, Wednesday 5 May and Thursday 6 May 2027 are no working days.
     friday = datetime.datetime(2027, 4, 23, 15, 0, tzinfo=AMSTERDAM)
 
-    assert due_moment(arrived=friday, working_days=5) == datetime.datetime(
+    assert due_after(arrived=friday, working_days=5) == datetime.datetime(
         2027, 5, 3, 6, 0, tzinfo=AMSTERDAM
     )
-    assert due_moment(arrived=friday, working_days=7) == datetime.datetime(
+    assert due_after(arrived=friday, working_days=7) == datetime.datetime(
         2027, 5, 7, 6, 0, tzinfo=AMSTERDAM
     )
 
