@@ -758,6 +758,8 @@ def _triage_apply(*, signal: Signal, actor: User, checked: _Decision, origin: st
                 wijk=locked.wijk,
                 buurt=locked.buurt,
                 origin=origin,
+                # The signal's reporter made the referral (aanmelding) of a multiproblem case.
+                referred_by=locked.reporter,
             )
         except CaseworkError as error:
             raise SignalInvalid({error.field: [error.message]}) from error

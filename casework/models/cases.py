@@ -544,6 +544,16 @@ class Referral(models.Model):
     proposed_partners = models.ManyToManyField(
         "permissions.Organisation", related_name="+", blank=True
     )
+    # Who made the referral (the aanmelder): reminded of an incomplete referral before the
+    # weekly triage cut-off, and may complete it while the case is still in aanmelding.
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("referred by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("referral")

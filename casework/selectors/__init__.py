@@ -40,6 +40,16 @@ from .persons import (
     person_find,
     person_get,
 )
+from .referrals import (
+    ReferralView,
+    referral_get_for,
+    referral_may_edit,
+    referral_missing,
+    referral_missing_all,
+    referrals_incomplete,
+    referrals_open_of,
+    referrer_of,
+)
 
 __all__ = [
     "WORK_CLOCKS",
@@ -52,6 +62,7 @@ __all__ = [
     "LeadTime",
     "MeetingAgenda",
     "MeetingNotFound",
+    "ReferralView",
     "agenda_item_get",
     "agenda_items_visible_to",
     "case_disclosure_for",
@@ -77,5 +88,12 @@ __all__ = [
     "plan_action_get_for",
     "plan_actions_for_case",
     "plan_actions_mine",
+    "referral_get_for",
+    "referral_may_edit",
+    "referral_missing",
+    "referral_missing_all",
+    "referrals_incomplete",
+    "referrals_open_of",
+    "referrer_of",
     "with_deadlines",
 ]

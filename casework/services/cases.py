@@ -35,7 +35,7 @@ from casework.models import (
 )
 from casework.policies import VIEW_CASE_CODENAME, can_be_named, can_break_glass
 from casework.reminders import deadline_reminders_schedule
-from casework.selectors import CaseNotFound, case_disclosure_for, parse_uuid
+from casework.selectors import CaseNotFound, case_disclosure_for, parse_uuid, referral_may_edit
 from notifications.services import notify_by_email
 from permissions.constants import FieldGroup, OrganisationType, RoleSlug
 from permissions.crypto import blind_index, data_key_create
@@ -165,11 +165,14 @@ def case_open(
     buurt: str = "",
     confidentiality: Confidentiality | None = None,
     origin: str | None = None,
+    referred_by: User | None = None,
 ) -> Case:
     """Open a case run by ``owner``, with its own data key.
 
     RIEC cases are at the highest confidentiality from the first minute, and their
-    coordinator is named on them (the only way a coordinator sees such a case).
+    coordinator is named on them (the only way a coordinator sees such a case). A multiproblem
+    case starts with an empty referral of ``referred_by`` (default: whoever opens it), who is
+    reminded before the weekly triage cut-off while it is incomplete.
     """
     if owner.municipality_id is None:
         raise CaseworkError(
@@ -197,6 +200,8 @@ def case_open(
                 field="coordinator",
             )
         assign_perm(VIEW_CASE, case.coordinator, case)
+    if case_type == CaseType.MULTIPROBLEM:
+        Referral.objects.create(case=case, referred_by=referred_by or opened_by)
     initial = machine_for(case_type).state(case.state)
     if initial.clock:
         deadline_start(case=case, key=initial.clock, state=initial.name, start=timezone.localdate())
@@ -615,9 +620,16 @@ def referral_set(
     proposed_partners: list[Organisation] | None = None,
     origin: str | None = None,
 ) -> Referral:
-    """Record the aanmelding of a multiproblem case (replacing an earlier version)."""
-    _require_runs_case(actor=actor, case=case)
+    """Record the aanmelding of a multiproblem case (replacing an earlier version).
+
+    Whoever runs the case may do so at any time; the referrer only while the case is still
+    in aanmelding (``referral_may_edit``).
+    """
     referral = Referral.objects.filter(case=case).first() or Referral(case=case)
+    if not referral_may_edit(user=actor, case=case, referral=referral):
+        raise CaseworkError(_("Only whoever runs this case can do this."))
+    if referral.referred_by_id is None and referral.pk is None:
+        referral.referred_by = actor
     referral.reason = (reason or "").strip() or None
     referral.goal = (goal or "").strip() or None
     referral.discussed_with_person = discussed_with_person

@@ -28,7 +28,8 @@ from casework.models import (
 )
 from casework.policies import Disclosure
 from casework.reminders import deadline_reminders_cancel
-from casework.selectors import case_get_for
+from casework.selectors import case_get_for, referral_missing_all
+from casework.selectors import referral_missing as referral_missing_of
 from permissions.crypto import blind_index
 from permissions.policies import has_perm
 from permissions.services import AccessEvent, access_log_record
@@ -88,9 +89,9 @@ def case_facts(*, case: Case, performer: Any, inputs: dict[str, Any] | None = No
         proposed_missing = tuple(
             o.name for o in referral.proposed_partners.all() if o.pk not in taking_part
         )
-        referral_missing = _referral_missing(referral)
+        referral_missing = referral_missing_of(referral)
     elif case.case_type == "multiproblem":
-        referral_missing = (_("reason"), _("goal"), _("partners"), _("discussed with the person"))
+        referral_missing = referral_missing_all()
     zienswijze = (
         CaseDeadline.objects.filter(case=case, key="zienswijze_deadline", cancelled_at__isnull=True)
         .order_by("-started_on", "-id")
@@ -118,21 +119,6 @@ def case_facts(*, case: Case, performer: Any, inputs: dict[str, Any] | None = No
         inbreng_prepared=bool(inbreng and inbreng.sealed_at is None),
         inputs=inputs or {},
     )
-
-
-def _referral_missing(referral: Referral) -> tuple[str, ...]:
-    missing = []
-    if not referral.reason:
-        missing.append(_("reason"))
-    if not referral.goal:
-        missing.append(_("goal"))
-    if not referral.proposed_partners.exists():
-        missing.append(_("partners"))
-    if referral.discussed_with_person is None:
-        missing.append(_("discussed with the person"))
-    elif referral.discussed_with_person is False and not referral.not_discussed_reason:
-        missing.append(_("why it was not discussed with the person"))
-    return tuple(missing)
 
 
 def transitions_available(

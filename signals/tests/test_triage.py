@@ -252,3 +252,18 @@ def test_case_signal_linked_counts_in_the_database(actors, orgs):
     assert case.signal_count == 2
     assert stale.signal_count == 2
     assert CaseHistory.objects.filter(case=case, name="signal_linked").count() == 2
+
+
+def test_a_new_multiproblem_case_records_the_reporter_as_referrer(actors, wijk, token_client):
+    from casework.models import Referral
+
+    signal = make_signal(actors["wijkagent"], wijk=wijk)
+
+    response = triage(
+        token_client(actors["coordinator"]), signal, decision="new_case", case_type="multiproblem"
+    )
+
+    assert response.status_code == 200, response.content
+    referral = Referral.objects.get(case__uuid=response.json()["case"])
+    assert referral.referred_by == actors["wijkagent"]
+    assert referral.reason is None  # the referrer completes it before the triage cut-off
