@@ -126,3 +126,50 @@ class CloseActionForm(forms.Form):
     done_note = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
+
+
+class ReferralForm(forms.Form):
+    """The aanmelding of a multiproblem case: reason, goal, partners, discussed with the person."""
+
+    DISCUSSED_CHOICES = (("", _("Not stated yet")), ("yes", _("Yes")), ("no", _("No")))
+
+    reason = forms.CharField(
+        label=_("Reason for the referral"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+    )
+    goal = forms.CharField(
+        label=_("Goal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+    proposed_partners = forms.ModelMultipleChoiceField(
+        label=_("Partners to invite"),
+        queryset=Organisation.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    discussed_with_person = forms.ChoiceField(
+        label=_("Discussed with the person?"),
+        choices=DISCUSSED_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    not_discussed_reason = forms.CharField(
+        label=_("If not: why not"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, owner_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["proposed_partners"].queryset = (  # type: ignore[attr-defined]
+            Organisation.objects.filter(is_active=True).exclude(pk=owner_id).order_by("name")
+        )
+
+    def discussed(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.cleaned_data.get("discussed_with_person") or "")

@@ -41,6 +41,8 @@ urlpatterns = [
         views.action_add,
         name="action_add",
     ),
+    path("aanmeldingen/", views.referral_list, name="referral_list"),
+    path("aanmeldingen/<str:case_id>/", views.referral_edit, name="referral_edit"),
     path("acties/", views.my_actions, name="my_actions"),
     path("acties/<str:action_id>/afsluiten/", views.action_close, name="action_close"),
 ]

@@ -19,6 +19,7 @@ from .meetings import (
     minutes_save,
     my_actions,
 )
+from .referrals import referral_edit, referral_list
 
 __all__ = [
     "action_add",
@@ -36,4 +37,6 @@ __all__ = [
     "my_actions",
     "participant_add",
     "participant_end",
+    "referral_edit",
+    "referral_list",
 ]
