@@ -12,6 +12,7 @@ and registered with the outbox (domain brief, section 6; docs/architecture.md, "
 | action due (``team_lead``) | plan action | 5 working days after that | the team leads |
 | plan review due | minutes entry | on the next review date | the coordinator |
 | legal clock (``before``, ``today``) | deadline | 3 working days before; on the day | coordinator |
+| triage cut-off | weekly triage | cut-off day (1 working day before) | referrers (incomplete) |
 
 Every reminder is about one object, so an e-mail never holds more than one case: an item's
 invitation goes to the organisations taking part in that item's case only (ADR 0013), and
@@ -59,6 +60,7 @@ from .models import (
     PlanAction,
 )
 from .policies import Routes
+from .selectors.referrals import referrals_incomplete, referrer_of
 
 # Steps of the agenda reminder.
 INVITATION = "invitation"
@@ -475,6 +477,77 @@ LEGAL_CLOCK = register(
 )
 
 
+# --- triage cut-off -----------------------------------------------------------------------
+
+# The meeting type whose meetings are the weekly triage, and the hour of its cut-off: referrals
+# complete before noon on the cut-off day (one working day before the triage) are discussed.
+TRIAGE_MEETING_CODE = "triage"
+TRIAGE_CUTOFF_TIME = datetime.time(12, 0)
+
+
+def triage_cutoff_day(meeting: Meeting) -> datetime.date:
+    """The cut-off day of a triage meeting (clock ``triage_cutoff``, working days back)."""
+    return due_before(
+        clock_for(key="triage_cutoff", municipality_id=meeting.municipality_id),
+        event=timezone.localdate(meeting.starts_at),
+    )
+
+
+def triage_cutoff_recipients(ref: ObjectRef, step: str) -> list[User]:
+    """The referrers of the municipality's incomplete referrals (else the case's coordinator)."""
+    meeting = _meeting(ref)
+    if meeting is None:
+        return []
+    return _active(
+        referrer_of(view) for view in referrals_incomplete(municipality_id=meeting.municipality_id)
+    )
+
+
+def triage_cutoff_text(ref: ObjectRef, step: str) -> ReminderText:
+    meeting = _meeting(ref)
+    link = reverse("casework:referral_list")
+    if meeting is None:
+        return ReminderText(title=_("Complete your referrals before the triage cut-off"), link=link)
+    return ReminderText(
+        title=_(
+            "Triage on %(date)s: complete your referrals before %(cutoff)s, %(time)s, "
+            "or they wait for the next triage"
+        )
+        % {
+            "date": _day(timezone.localdate(meeting.starts_at)),
+            "cutoff": _day(triage_cutoff_day(meeting)),
+            "time": formats.time_format(TRIAGE_CUTOFF_TIME, "H:i"),
+        },
+        link=link,
+    )
+
+
+def triage_cutoff_still_due(ref: ObjectRef, step: str) -> bool:
+    meeting = _meeting(ref)
+    return (
+        meeting is not None
+        and meeting.status in (MeetingStatus.PLANNED, MeetingStatus.FROZEN)
+        and bool(referrals_incomplete(municipality_id=meeting.municipality_id))
+    )
+
+
+TRIAGE_CUTOFF = register(
+    ReminderKind(
+        code=ReminderCode.TRIAGE_CUTOFF,
+        recipients=triage_cutoff_recipients,
+        describe=triage_cutoff_text,
+        still_due=triage_cutoff_still_due,
+        steps=(
+            EscalationStep(
+                "",
+                "on the cut-off day (1 working day before the weekly triage), before noon: "
+                "the referrers of incomplete referrals",
+            ),
+        ),
+    )
+)
+
+
 # --- scheduling, called by the services in their transaction ------------------------------
 
 
@@ -527,6 +600,15 @@ def meeting_reminders_schedule(*, meeting: Meeting) -> None:
         day=missing_on,
         municipality_id=municipality_id,
     )
+    if meeting.meeting_type.code == TRIAGE_MEETING_CODE:
+        _schedule(
+            kind=ReminderCode.TRIAGE_CUTOFF,
+            obj=meeting,
+            step="",
+            day=triage_cutoff_day(meeting),
+            municipality_id=municipality_id,
+            skip_past=True,
+        )
     for item in meeting.items.all():
         agenda_item_reminders_schedule(item=item, meeting=meeting)
 

@@ -434,6 +434,17 @@ def _demo_meeting(municipality: Municipality, organisations: dict[str, Organisat
         location="Stadhuis Lindewaard, kamer 2.14",
         cases=[c for c in cases.values() if c is not None],
     )
+    # The weekly triage, next Tuesday after a working day for the cut-off: referrers of
+    # incomplete multiproblem referrals are reminded on the cut-off day.
+    tuesday = timezone.localdate() + timedelta(days=2)
+    tuesday += timedelta(days=(1 - tuesday.weekday()) % 7)
+    meeting_plan(
+        actor=coordinator,
+        meeting_type=MeetingType.objects.get(municipality=municipality, code="triage"),
+        starts_at=timezone.make_aware(datetime.combine(tuesday, time(9, 0))),
+        location="Stadhuis Lindewaard, kamer 2.10",
+        cases=[],
+    )
     items = {item.case.case_type: item for item in meeting.items.select_related("case")}
     for case_type, org_name, title, after_days in DEMO_ACTIONS:
         item = items[case_type]

@@ -238,6 +238,14 @@ _CLOCK_LIST: tuple[Clock, ...] = (
         counts_backwards=True,
     ),
     Clock("minutes_missing", "Verslag ontbreekt", 2, ClockUnit.WORKING_DAYS),
+    # Referrals complete before noon on this day go to the weekly triage (domain 3.3).
+    Clock(
+        "triage_cutoff",
+        "Cut-off wekelijkse triage",
+        1,
+        ClockUnit.WORKING_DAYS,
+        counts_backwards=True,
+    ),
     # The domain brief says "days" for the reminders before an action's deadline: calendar days.
     Clock(
         "action_due_soon",

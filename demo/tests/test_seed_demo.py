@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from casework.models import Case, Meeting, Participation, PlanAction
 from notifications.models import Reminder, ReminderStatus
@@ -108,7 +109,9 @@ def test_demo_cases_show_need_to_know(token_client):
 
 def test_seed_demo_plans_a_table_whose_items_each_partner_sees_apart():
     call_command("seed_demo", stdout=StringIO())
-    meeting = Meeting.objects.get(municipality__code="GM9999")
+    meeting = Meeting.objects.get(municipality__code="GM9999", meeting_type__code="zvt")
+    triage = Meeting.objects.get(municipality__code="GM9999", meeting_type__code="triage")
+    assert timezone.localdate(triage.starts_at).weekday() == 1  # the weekly triage, a Tuesday
     assert meeting.meeting_type.code == "zvt"
     assert {i.case.case_type for i in meeting.items.all()} == {"woonoverlast", "jeugdoverlast"}
     client = Client()

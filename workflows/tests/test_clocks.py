@@ -46,6 +46,7 @@ DOMAIN_CLOCKS = [
     ("agenda_invitations", 5, WD, True),
     ("agenda_frozen", 2, WD, True),
     ("minutes_missing", 2, WD, False),
+    ("triage_cutoff", 1, WD, True),
     ("action_due_soon", 3, CD, True),
     ("action_due_today", 0, CD, True),
     ("action_overdue_escalation", 5, WD, False),
