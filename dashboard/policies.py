@@ -29,3 +29,23 @@ def dashboard_municipality_id(user: Any) -> int | None:
         return None
     municipality_id: int | None = organisation.municipality_id
     return municipality_id
+
+
+def region_dashboard_region_id(user: Any) -> int | None:
+    """The region whose figures per municipality ``user`` may see, or None.
+
+    The region's view holds aggregates only, with small counts suppressed, so it is open to
+    those who see a municipality's dashboard (their municipality's region) and to the ZVH's
+    procesregisseur, who works for the whole region (``view_region_escalations``).
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    organisation = user.organisation
+    if organisation is None or not organisation.is_active:
+        return None
+    if has_perm(user, Perm.VIEW_REGION_ESCALATIONS) and organisation.region_id is not None:
+        region_id: int | None = organisation.region_id
+        return region_id
+    if dashboard_municipality_id(user) is not None:
+        return organisation.municipality.region_id if organisation.municipality else None
+    return None

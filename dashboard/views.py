@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from permissions.models import Municipality
+from permissions.models import Municipality, Region
 
 from .charts import chart_for
-from .policies import dashboard_municipality_id
+from .policies import dashboard_municipality_id, region_dashboard_region_id
+from .region import region_table
 from .selectors import Period, dashboard_tables
 from .tables import Table
 
@@ -95,3 +96,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def council(request: HttpRequest) -> HttpResponse:
     """The council view: aggregates only, counts under five suppressed, no caseload."""
     return _render(request, council=True)
+
+
+@require_GET
+@login_required
+def region(request: HttpRequest) -> HttpResponse:
+    """The region's figures per municipality: aggregates only, counts under five suppressed."""
+    region_id = region_dashboard_region_id(request.user)
+    if region_id is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    period, period_error = _period(request, today)
+    start, end = period.bounds()
+    municipalities, table = region_table(region_id=region_id, start=start, end=end, today=today)
+    if request.GET.get("csv") is not None:
+        if request.GET["csv"] != table.key:
+            raise Http404
+        return _csv(table, period, council=True)
+    context = {
+        "region": Region.objects.get(pk=region_id),
+        "municipalities": municipalities,
+        "own_dashboard": dashboard_municipality_id(request.user) is not None,
+        "period": period,
+        "period_error": period_error,
+        "table": table,
+        "query": f"from={period.start}&to={period.end}",
+    }
+    return render(request, "dashboard/region.html", context)
