@@ -22,6 +22,7 @@ Traffic goes to 127.0.0.1 only. Every loop is bounded by ``SOAK_SECONDS``.
 from __future__ import annotations
 
 import datetime
+import fcntl
 import json
 import os
 import random
@@ -341,6 +342,12 @@ def growth(first: int, last: int) -> float:
 def main() -> int:
     run_dir = Path(os.environ.get("SOAK_DIR", ROOT / "var" / "soak"))
     run_dir.mkdir(parents=True, exist_ok=True)
+    # One soak at a time per folder: a second one would drop the first one's database.
+    lock = (run_dir / "lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise SystemExit(f"soak: another soak is running (lock in {run_dir})") from None
     print(f"soak: {SECONDS} s, logs in {run_dir}", flush=True)
     redis: PrivateRedis | None = None
     redis_url = os.environ.get("SOAK_REDIS_URL", "")
