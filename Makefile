@@ -11,7 +11,9 @@ STAMP_DEV := $(VENV)/.installed-dev-$(shell (cat pyproject.toml 2>/dev/null || t
 TEST_ENV := KETENREGIE_PROFILE=test
 PYTEST_ARGS ?=
 
-.PHONY: help run test check lint format typecheck importcheck migrationcheck messages clean venv
+SOAK_SECONDS ?= 600
+
+.PHONY: help run test faults soak check lint format typecheck importcheck migrationcheck messages clean venv
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -40,6 +42,14 @@ test: $(STAMP_DEV) ## Run the whole test suite against PostgreSQL and Redis
 	@PYTHON=$(PY) bin/ensure-test-services
 	@bin/ensure-browser
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+faults: $(STAMP_DEV) ## Only the fault tests: Redis down, PostgreSQL restart, worker SIGKILL (part of test)
+	@PYTHON=$(PY) bin/ensure-test-services
+	$(TEST_ENV) $(VENV)/bin/pytest -m fault $(PYTEST_ARGS)
+
+soak: $(STAMP_DEV) ## Mixed traffic for SOAK_SECONDS (600) on gunicorn + Celery; slow, not in CI
+	@PYTHON=$(PY) bin/ensure-test-services
+	SOAK_SECONDS=$(SOAK_SECONDS) $(PY) -m tests.soak.run
 
 lint: $(STAMP_DEV) ## ruff lint and format check
 	$(VENV)/bin/ruff check .

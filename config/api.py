@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, pagination, status
 from rest_framework.response import Response
@@ -32,6 +34,30 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+class ServiceUnavailable(exceptions.APIException):
+    """The database does not answer (restarting, failing over, out of connections): retry."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "De dienst is tijdelijk niet beschikbaar; probeer het zo opnieuw."
+    default_code = "service_unavailable"
+
+
+# Seconds a client should wait before retrying after a 503 (the Retry-After header).
+RETRY_AFTER_SECONDS = 5
+
+logger = logging.getLogger("ketenregie.api")
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` means the database cannot be reached or dropped the connection.
+
+    Django wraps the driver's connection errors (refused, terminated by the administrator,
+    server closed the connection) in OperationalError or InterfaceError; these are not bugs
+    in the request, and a retry succeeds once the database is back.
+    """
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
 def _as_errors(detail: Any) -> dict[str, Any]:
     if isinstance(detail, dict):
         return detail
@@ -48,6 +74,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound("Niet gevonden.")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif database_unavailable(exc):
+        logger.warning("api: database unavailable, answering 503", exc_info=exc)
+        exc = ServiceUnavailable()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -56,6 +85,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(response.data, dict) and "detail" in response.data:
         code = getattr(exc, "default_code", "error")
         response.data = {"detail": response.data["detail"], "code": code}
+    if isinstance(exc, ServiceUnavailable):
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

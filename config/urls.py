@@ -31,3 +31,5 @@ urlpatterns = [
     ),
     path("beheer/", admin.site.urls),
 ]
+
+handler500 = "config.views.server_error"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -10,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from notifications.selectors import heartbeat_get
 
+from .api import RETRY_AFTER_SECONDS, ServiceUnavailable, database_unavailable
 from .celery import app as celery_app
 from .workspace import workspace_for
 
@@ -74,6 +77,35 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "time": timezone.now().isoformat(),
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500: a database that does not answer is a 503 to retry, not a bug.
+
+    Reached for errors outside the API views' own handling (middleware, pages). API paths
+    and JSON clients get api.md's JSON error; pages get the error page with status 503.
+    Anything else stays a 500.
+    """
+    unavailable = database_unavailable(sys.exc_info()[1])
+    status = 503 if unavailable else 500
+    wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get(
+        "Accept", ""
+    )
+    if wants_json:
+        if unavailable:
+            body = {
+                "detail": str(ServiceUnavailable.default_detail),
+                "code": ServiceUnavailable.default_code,
+            }
+        else:
+            body = {"detail": "Er ging iets mis aan onze kant.", "code": "server_error"}
+        response: HttpResponse = JsonResponse(body, status=status)
+    else:
+        # Rendered without the request: its context processors would ask the database.
+        response = HttpResponse(loader.get_template("500.html").render(), status=status)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @login_required
