@@ -203,6 +203,9 @@ def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Token {token}"}
 
 
+_LAST_QUERIES: list[dict[str, Any]] = []
+
+
 def _queries_per_request(path: str, token: str, method: str = "get", body: Any = None) -> int:
     """How many SQL queries one request costs, measured in this process (warm)."""
     from django.db import connection
@@ -216,7 +219,26 @@ def _queries_per_request(path: str, token: str, method: str = "get", body: Any =
     with CaptureQueriesContext(connection) as captured:
         response = call(path, **kwargs)
     assert response.status_code < 400, (path, response.status_code, response.content[:300])
+    _LAST_QUERIES[:] = captured.captured_queries
     return len(captured.captured_queries)
+
+
+def _explain_slowest(report: Report, label: str) -> None:
+    """EXPLAIN ANALYZE of the slowest query of the last measured request, into the report."""
+    from django.db import connection
+
+    selects = [q for q in _LAST_QUERIES if q["sql"].lstrip().upper().startswith("SELECT")]
+    if not selects:
+        return
+    slowest = max(selects, key=lambda q: float(q["time"]))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest["sql"])
+        plan = [str(row[0]) for row in cursor.fetchall()]
+    report.out(f"\n{label}: EXPLAIN ANALYZE of its slowest query\n")
+    report.out("```")
+    for line in plan:
+        report.out(line)
+    report.out("```")
 
 
 def _row(label: str, result: Result, concurrency: int, extra: Sequence[Any] = ()) -> list[Any]:
@@ -300,6 +322,7 @@ def scenario_list(report: Report, tokens: dict[str, str]) -> None:
     headers = _auth(token)
     rows = []
     results: dict[tuple[str, int], Result] = {}
+    plans: list[tuple[str, list[dict[str, Any]]]] = []
     from casework.models import Participation
     from permissions.models import User
 
@@ -312,6 +335,7 @@ def scenario_list(report: Report, tokens: dict[str, str]) -> None:
         ("guardian get_objects_for_user", "/bench/guardian-cases/"),
     ):
         queries = _queries_per_request(path, token)
+        plans.append((label, list(_LAST_QUERIES)))
         for users in (1, 20):
             seconds = LIST_SECONDS
 
@@ -338,6 +362,9 @@ def scenario_list(report: Report, tokens: dict[str, str]) -> None:
         ["page", "users", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "queries"],
         rows,
     )
+    for label, captured in plans:
+        _LAST_QUERIES[:] = captured
+        _explain_slowest(report, label)
 
 
 # --- scenario 3: case detail --------------------------------------------------------------
