@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 
 SOAK_SECONDS ?= 600
 
-.PHONY: help run test faults soak check lint format typecheck importcheck migrationcheck messages clean venv
+.PHONY: help run test faults soak check lint format typecheck importcheck migrationcheck messages clean venv bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -75,6 +75,12 @@ check: lint typecheck importcheck migrationcheck test ## Every check CI runs
 messages: $(STAMP_DEV) ## Update and compile the Dutch translations (needs gettext)
 	$(PY) manage.py makemessages -l nl --ignore=.venv --ignore=var --ignore=bench
 	$(PY) manage.py compilemessages -l nl --ignore=.venv
+
+SCALE ?= 100000
+bench: $(STAMP_DEV) ## Benchmarks: generate SCALE cases (default 100000) if not there, run every scenario
+	@PYTHON=$(PY) TEST_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ketenregie_bench} \
+		TEST_REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/13} bin/ensure-test-services
+	$(PY) -m bench.run --scale $(SCALE)
 
 clean: ## Remove the embedded profile's data (database, broker, keys!) under var/
 	rm -rf var/

@@ -8,6 +8,7 @@ bounded; no countdown is longer than minutes (docs/adr/0003).
 from __future__ import annotations
 
 import datetime
+import time
 from typing import Any
 
 from celery import shared_task
@@ -23,8 +24,9 @@ from .services import (
     reminders_release_stuck,
 )
 
-# Claims per dispatcher run; more than this many due reminders wait a minute.
-DISPATCH_ROUNDS = 10
+# A dispatcher run claims batch after batch while they come back full, for at most this long,
+# so it ends before beat starts the next run; what is left then waits for that run.
+DISPATCH_SECONDS = 45.0
 
 # The send tasks: acknowledged after they ran, redelivered when their worker dies, retried
 # with backoff (30 s doubling up to 10 minutes, jittered) at most 5 times.
@@ -56,12 +58,12 @@ def dispatch_due() -> int:
     """Run by beat every minute: release stuck reminders, then claim and enqueue due ones."""
     reminders_release_stuck()
     claimed = 0
-    for _ in range(DISPATCH_ROUNDS):
+    deadline = time.monotonic() + DISPATCH_SECONDS
+    while True:
         batch = len(reminders_claim_due(limit=CLAIM_BATCH))
         claimed += batch
-        if batch < CLAIM_BATCH:
-            break
-    return claimed
+        if batch < CLAIM_BATCH or time.monotonic() >= deadline:
+            return claimed
 
 
 @shared_task(

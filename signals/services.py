@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import json
 import re
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -586,8 +587,11 @@ def _signal_create(
     origin: str | None,
 ) -> Signal:
     assert reporter.organisation is not None
+    # The gap-free reference is taken last (below): the counter's row lock is then held for
+    # the last few statements of the filing, not all of them, so filings run side by side.
+    # Until then the row carries a provisional reference no other transaction can see.
     signal = Signal(
-        reference=reference_next(prefix="S", year=timezone.localdate(now).year),
+        reference=f"S-{uuid.uuid4().hex[:18]}",
         municipality=clean.municipality,
         source=source_for(reporter),
         reporter=reporter,
@@ -617,6 +621,8 @@ def _signal_create(
     for person in clean.persons:
         registered, _created = person_register(details=person.details)
         SignalPerson.objects.get_or_create(signal=signal, person=registered, role=person.role)
+    signal.reference = reference_next(prefix="S", year=timezone.localdate(now).year)
+    Signal.objects.filter(pk=signal.pk).update(reference=signal.reference)
     access_log_record(
         actor=reporter,
         origin=origin,

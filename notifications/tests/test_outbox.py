@@ -179,6 +179,36 @@ def test_the_dispatcher_task_releases_stuck_rows_and_claims_in_batches(
     assert sorted(enqueued) == sorted(r.pk for r in reminders)
 
 
+def test_the_dispatcher_claims_every_full_batch_within_its_time(
+    test_kind, enqueued, django_capture_on_commit_callbacks, monkeypatch
+):
+    # A burst of due reminders (a deadline shared by many cases) goes out in one run, not
+    # in one run of a few batches a minute.
+    monkeypatch.setattr("notifications.tasks.CLAIM_BATCH", 2)
+    reminders = [schedule(n) for n in range(25)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        claimed = dispatch_due()
+
+    assert claimed == 25
+    assert sorted(enqueued) == sorted(r.pk for r in reminders)
+
+
+def test_the_dispatcher_stops_claiming_when_its_time_is_up(
+    test_kind, enqueued, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr("notifications.tasks.CLAIM_BATCH", 2)
+    monkeypatch.setattr("notifications.tasks.DISPATCH_SECONDS", 0.0)
+    for n in range(5):
+        schedule(n)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        claimed = dispatch_due()
+
+    assert claimed == 2  # one batch; the rest waits for the next run
+    assert Reminder.objects.filter(status=ReminderStatus.PENDING).count() == 3
+
+
 def test_release_stuck_returns_only_old_dispatching_rows_to_pending(test_kind):
     old, fresh, pending = schedule(1), schedule(2), schedule(3)
     Reminder.objects.filter(pk=old.pk).update(
