@@ -355,10 +355,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "casework:case_step",
         "html",
-        {"GET": always(405), "POST": case_read(302)},
+        {"GET": always(405), "POST": case_run(302)},
         obj="case",
         bodies={"POST": {"transition": "no-such-step"}},
-        note="an unknown step is refused with a message; what may be done is in the workflow",
+        note="only whoever runs the case takes steps; an unknown step is refused with a message",
     ),
     # Meetings and actions
     Endpoint(
@@ -510,9 +510,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "api-case-transitions",
         "api",
-        {"GET": case_read(), "POST": case_read(400)},
+        {"GET": case_read(), "POST": case_run(400)},
         obj="case",
         bodies={"POST": {"transition": "no-such-step"}},
+        note="a viewer who does not run the case is refused whatever step is named",
     ),
     Endpoint("api-case-history", "api", {"GET": case_read()}, obj="case"),
     Endpoint(
