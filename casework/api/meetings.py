@@ -345,6 +345,9 @@ class MeetingItemsView(APIView):
         meeting = meeting_get_for(
             user=request.user, meeting_id=meeting_id, origin=request_origin(request)
         )
+        # An invited partner sees the meeting but never plans it, whatever the body says.
+        if not meeting.manages:  # type: ignore[attr-defined]
+            raise exceptions.PermissionDenied("Alleen coördinatoren plannen overleggen.")
         body = AgendaCaseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         case = cases_visible_to(user=request.user).filter(uuid=body.validated_data["case"]).first()

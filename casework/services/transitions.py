@@ -213,6 +213,10 @@ def case_transition(
     (409: the case moved on, or someone else changed it at the same moment).
     """
     case, disclosure = case_get_for(user=user, case_id=case_id, origin=origin)
+    # Whoever does not run the case is refused before anything else: before the row lock
+    # (a viewer must not be able to hold it) and whatever step name the request carries.
+    if not disclosure.runs_case:
+        raise TransitionForbidden(_("You may not perform this transition."), field="transition")
     locked = Case.objects.select_for_update().select_related("municipality").get(pk=case.pk)
     machine = machine_for(locked.case_type)
     spec = machine.by_name.get(transition)

@@ -221,6 +221,7 @@ def test_guard_messages_are_dutch_and_name_the_partner(orgs, actors, token_clien
     ("actor", "transition", "status"),
     [
         ("ggz", "quickscan_starten", 403),  # sees the case, may not move it
+        ("ggz", "bestaat_niet", 403),  # refused whatever the step's name
         ("boa", "quickscan_starten", 404),
         ("jongerenwerk", "quickscan_starten", 404),
         ("buurcoordinator", "quickscan_starten", 404),

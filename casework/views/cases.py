@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,8 +42,10 @@ from casework.services import (
     participation_end,
     transitions_available,
 )
+from permissions.constants import Perm
 from permissions.identifiers import InvalidIdentifier
 from permissions.origin import request_origin
+from permissions.policies import has_perm
 from workflows.machines import MACHINES, machine_for
 
 PAGE = 50
@@ -278,7 +280,13 @@ def case_step(request: HttpRequest, case_id: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def break_glass(request: HttpRequest, case_id: str) -> HttpResponse:
-    """Open a confidential case with a stated reason (logged; the team lead is told)."""
+    """Open a confidential case with a stated reason (logged; the team lead is told).
+
+    The page exists only for those who may ever break the glass; for anyone else it is not
+    found, like the case itself.
+    """
+    if not has_perm(request.user, Perm.BREAK_GLASS):
+        raise Http404
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -241,6 +241,9 @@ def action_add(request: HttpRequest, meeting_id: str, item_id: str) -> HttpRespo
     item = agenda_item_get(meeting=meeting, user=request.user, item_id=item_id)
     if item is None:
         raise Http404
+    # Refuse an invited partner before reading the form: the answer must not depend on it.
+    if not meeting.manages:  # type: ignore[attr-defined]
+        raise PermissionDenied
     taking_part = item.case.participations.filter(ended_at__isnull=True)
     organisations = [
         item.case.owner,
