@@ -249,6 +249,20 @@ def action_rule(status: int) -> Rule:
     return lambda actor, situation: status if sees_action(actor, situation) else 404
 
 
+# The only multiproblem case of the situations: its referral exists (made by its coordinator).
+MULTIPROBLEM_SITUATIONS = frozenset({"escalated"})
+
+
+def referral_rule(status: int) -> Rule:
+    """A referral: whoever runs the multiproblem case, or its referrer while in aanmelding
+    (here the referrer is the coordinator, who runs it too); 404 for anyone else."""
+
+    def rule(actor: str, situation: str) -> int:
+        return status if situation in MULTIPROBLEM_SITUATIONS and runs(actor, situation) else 404
+
+    return rule
+
+
 def signal_rule(full: int, status_only: int) -> Rule:
     def rule(actor: str, situation: str) -> int:
         if situation in SIGNAL_FULL.get(actor, frozenset()):
@@ -376,6 +390,16 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("casework:action_add", "html", {"POST": item_manage(302)}, obj="meeting"),
     Endpoint("casework:my_actions", "html", {"GET": always(200)}),
     Endpoint(
+        "casework:referral_list", "html", {"GET": always(200)}, note="one's own referrals only"
+    ),
+    Endpoint(
+        "casework:referral_edit",
+        "html",
+        {"GET": referral_rule(200), "POST": referral_rule(302)},
+        obj="case",
+        note="multiproblem cases only; not a case page: the referral alone",
+    ),
+    Endpoint(
         "casework:action_close",
         "html",
         {"POST": action_rule(302)},
@@ -412,6 +436,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # Dashboard
     Endpoint("dashboard:dashboard", "html", {"GET": with_perm(Perm.VIEW_DASHBOARD)}),
     Endpoint("dashboard:council", "html", {"GET": with_perm(Perm.VIEW_DASHBOARD)}),
+    Endpoint(
+        "dashboard:region",
+        "html",
+        {"GET": with_any_perm((Perm.VIEW_DASHBOARD, Perm.VIEW_REGION_ESCALATIONS))},
+        note="aggregates per municipality of one's region, suppressed",
+    ),
     # Privacy
     Endpoint("privacy:person_search", "html", {"GET": with_perm(Perm.HANDLE_SUBJECT_REQUESTS)}),
     Endpoint(
