@@ -10,8 +10,11 @@ STAMP_RUN := $(VENV)/.installed-run-$(shell (cat pyproject.toml 2>/dev/null || t
 STAMP_DEV := $(VENV)/.installed-dev-$(shell (cat pyproject.toml 2>/dev/null || true) | cksum | cut -d' ' -f1)
 TEST_ENV := KETENREGIE_PROFILE=test
 PYTEST_ARGS ?=
+# make fuzz: examples per API operation, per kind of data (valid, invalid) and per role.
+FUZZ_EXAMPLES ?= 500
+FUZZ_REPORT ?= var/fuzz-report.json
 
-.PHONY: help run test check lint format typecheck importcheck migrationcheck messages clean venv
+.PHONY: help run test fuzz check lint format typecheck importcheck migrationcheck messages clean venv
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -40,6 +43,11 @@ test: $(STAMP_DEV) ## Run the whole test suite against PostgreSQL and Redis
 	@PYTHON=$(PY) bin/ensure-test-services
 	@bin/ensure-browser
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+fuzz: $(STAMP_DEV) ## Long API fuzz run: every operation, every role (FUZZ_EXAMPLES=500; hours)
+	@PYTHON=$(PY) bin/ensure-test-services
+	$(TEST_ENV) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_REPORT=$(FUZZ_REPORT) \
+		$(VENV)/bin/pytest -p no:cacheprovider tests/test_api_fuzz.py $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV) ## ruff lint and format check
 	$(VENV)/bin/ruff check .

@@ -31,6 +31,22 @@ settings.register_profile("explore", deadline=None, max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ketenregie"))
 
 
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The fuzzing figures (tests/test_api_fuzz.py), when it ran; FUZZ_REPORT=path saves
+    them as JSON too."""
+    from tests import fuzz
+
+    if not fuzz.TALLY.per_role:
+        return
+    terminalreporter.section("API fuzzing (schemathesis)")
+    for line in fuzz.TALLY.summary_lines():
+        terminalreporter.write_line(line)
+    report = os.environ.get("FUZZ_REPORT")
+    if report:
+        from pathlib import Path
+
+        fuzz.TALLY.write(Path(report))
+
 
 @pytest.fixture
 def gemeente(db):
