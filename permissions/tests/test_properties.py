@@ -183,16 +183,14 @@ def test_a_normalised_surname_is_folded_plain_words(text):
     assert all(w in TUSSENVOEGSELS for w in words) or not any(w in TUSSENVOEGSELS for w in words)
 
 
-@given(st.text(min_size=1, max_size=20), st.text(min_size=1, max_size=20))
-def test_different_surnames_normalise_apart_unless_they_fold_together(one, other):
-    try:
-        a, b = surname_normalise(one), surname_normalise(other)
-    except InvalidIdentifier:
-        return
-    if a == b:
-        # The only way two spellings meet: the same letters after folding, tussenvoegsels
-        # aside.
-        assert surname_normalise(a) == surname_normalise(b)
+@given(CORE_SURNAMES, CORE_SURNAMES, PREFIXES, PREFIXES, st.data())
+def test_different_surnames_never_meet_whatever_their_prefix_or_spelling(
+    one, other, prefix_one, prefix_other, data
+):
+    assume(one != other)
+    a = surname_normalise(f"{prefix_one} {spell(one, data)}")
+    b = surname_normalise(f"{prefix_other} {spell(other, data)}")
+    assert a != b
 
 
 # Dates
