@@ -182,7 +182,7 @@ def test_plan_a_meeting_minute_it_and_turn_decisions_into_actions(
         )
         assert response.status_code == 200, response.content
     review = response.json()["next_review_on"]
-    assert review == (next_week().date() + datetime.timedelta(weeks=6)).isoformat()
+    assert review == (timezone.localdate(next_week()) + datetime.timedelta(weeks=6)).isoformat()
     # and turns the decisions into actions for the partners
     due = (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
     for case, item, org, title in (
