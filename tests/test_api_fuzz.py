@@ -7,9 +7,11 @@ A short, derandomized run belongs to ``make test``; ``make fuzz`` runs the long 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from rest_framework.test import APIClient
 
 from casework.models import AgendaItem, Case, CasePerson, Meeting, Participation, PlanAction
@@ -91,11 +93,20 @@ def known_ids() -> list[dict[str, str]]:
     return rows
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup: Any, django_db_blocker: Any) -> Iterator[list[dict[str, str]]]:
+    """The seed, once for the module (it costs more than a role's fuzzing), in a transaction
+    that is rolled back at the end; each test runs in a savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo_seed()
+        _file_signals()
+        yield known_ids()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded() -> list[dict[str, str]]:
-    demo_seed()
-    _file_signals()
-    return known_ids()
+def seeded(seeded_once: list[dict[str, str]], db: Any) -> list[dict[str, str]]:
+    return seeded_once
 
 
 @pytest.mark.parametrize("role", list(fuzz.ROLES))
@@ -116,6 +127,7 @@ def test_every_operation_answers_within_its_schema(role: str, seeded: Any) -> No
             examples=fuzz.examples_per_operation(),
         )
     fuzz.TALLY.seconds[role] = fuzz.TALLY.seconds.get(role, 0) + time.monotonic() - started
+    fuzz.TALLY.save()
     assert not findings, "\n\n".join(str(f) for f in findings)
 
 
@@ -136,3 +148,4 @@ def test_linked_calls_answer_within_the_schema(role: str, seeded: Any) -> None:
             steps=8,
         )
     fuzz.TALLY.seconds[role] = fuzz.TALLY.seconds.get(role, 0) + time.monotonic() - started
+    fuzz.TALLY.save()
