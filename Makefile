@@ -10,10 +10,13 @@ STAMP_RUN := $(VENV)/.installed-run-$(shell (cat pyproject.toml 2>/dev/null || t
 STAMP_DEV := $(VENV)/.installed-dev-$(shell (cat pyproject.toml 2>/dev/null || true) | cksum | cut -d' ' -f1)
 TEST_ENV := KETENREGIE_PROFILE=test
 PYTEST_ARGS ?=
+# make fuzz: examples per API operation, per kind of data (valid, invalid) and per role.
+FUZZ_EXAMPLES ?= 500
+FUZZ_REPORT ?= var/fuzz-report.json
 
 SOAK_SECONDS ?= 600
 
-.PHONY: help run test faults soak check lint format typecheck importcheck migrationcheck messages clean venv bench
+.PHONY: help run test fuzz faults soak check lint format typecheck importcheck migrationcheck messages clean venv bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -50,6 +53,11 @@ faults: $(STAMP_DEV) ## Only the fault tests: Redis down, PostgreSQL restart, wo
 soak: $(STAMP_DEV) ## Mixed traffic for SOAK_SECONDS (600) on gunicorn + Celery; slow, not in CI
 	@PYTHON=$(PY) bin/ensure-test-services
 	SOAK_SECONDS=$(SOAK_SECONDS) $(PY) -m tests.soak.run
+
+fuzz: $(STAMP_DEV) ## Long API fuzz run: every operation, every role (FUZZ_EXAMPLES=500; hours)
+	@PYTHON=$(PY) bin/ensure-test-services
+	$(TEST_ENV) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_REPORT=$(FUZZ_REPORT) \
+		$(VENV)/bin/pytest -p no:cacheprovider tests/test_api_fuzz.py $(PYTEST_ARGS)
 
 lint: $(STAMP_DEV) ## ruff lint and format check
 	$(VENV)/bin/ruff check .

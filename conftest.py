@@ -1,8 +1,11 @@
-"""Fixtures shared by every app's tests: actors and API clients."""
+"""Fixtures shared by every app's tests: actors and API clients; the Hypothesis profiles."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 
 from permissions.constants import OrganisationType, RoleSlug
@@ -11,6 +14,38 @@ from permissions.constants import RoleSlug as R
 from permissions.models import User
 from permissions.services import api_token_issue
 from permissions.tests.factories import OrganisationFactory, UserFactory
+
+# Property tests and the API fuzzer run derandomized by default, so CI and every developer
+# see the same examples and a failure reproduces; ``HYPOTHESIS_PROFILE=explore`` searches
+# afresh each run (and remembers failures in .hypothesis/). No deadline: the machines are
+# shared and a slow example is not a wrong one.
+settings.register_profile(
+    "ketenregie",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("explore", deadline=None, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ketenregie"))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The fuzzing figures (tests/test_api_fuzz.py), when it ran; FUZZ_REPORT=path saves
+    them as JSON too."""
+    from tests import fuzz
+
+    if not fuzz.TALLY.per_role:
+        return
+    terminalreporter.section("API fuzzing (schemathesis)")
+    for line in fuzz.TALLY.summary_lines():
+        terminalreporter.write_line(line)
+    report = os.environ.get("FUZZ_REPORT")
+    if report:
+        from pathlib import Path
+
+        fuzz.TALLY.write(Path(report))
 
 
 @pytest.fixture

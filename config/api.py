@@ -70,6 +70,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """Every API error is JSON; validation errors come as ``{"errors": {field: [...]}}``."""
     if isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
+    elif isinstance(exc, exceptions.ParseError):
+        # A body that is not JSON is a validation error like any other (docs/api.md).
+        exc = exceptions.ValidationError({"non_field_errors": [exc.detail]})
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound("Niet gevonden.")
     elif isinstance(exc, PermissionDenied):
@@ -81,7 +84,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        response.data = {"errors": _as_errors(response.data)}
+        response.data = {"errors": errors_flat(_as_errors(response.data))}
     elif isinstance(response.data, dict) and "detail" in response.data:
         code = getattr(exc, "default_code", "error")
         response.data = {"detail": response.data["detail"], "code": code}

@@ -41,6 +41,8 @@ __all__ = [
     "add_months",
     "add_working_days",
     "atw_holidays",
+    "calendar_covers",
+    "calendar_first_and_last_day",
     "extend_legal_deadline",
     "is_working_day",
     "next_working_day",
@@ -82,6 +84,29 @@ def atw_holidays(year: int) -> frozenset[date]:
             "check workflows.calendar against the package's Netherlands calendar."
         )
     return frozenset(public) | frozenset(liberation_days)
+
+
+# Reminders and clocks count on from a date (an escalation after a deadline, a review after
+# a meeting); this many years past it must still be in the calendar.
+_COUNTING_MARGIN_YEARS = 2
+
+
+def calendar_covers(day: date) -> bool:
+    """Whether deadlines and reminders can be counted from ``day``: the calendar holds its
+    year and the next ``_COUNTING_MARGIN_YEARS``. Dates people give (a deadline, a meeting,
+    a review) are checked with this before anything is scheduled from them."""
+    return (
+        holidays.NL.start_year <= day.year
+        and day.year + _COUNTING_MARGIN_YEARS <= holidays.NL.end_year
+    )
+
+
+def calendar_first_and_last_day() -> tuple[date, date]:
+    """The first and last day ``calendar_covers``."""
+    return (
+        date(holidays.NL.start_year, 1, 1),
+        date(holidays.NL.end_year - _COUNTING_MARGIN_YEARS, 12, 31),
+    )
 
 
 def is_working_day(day: date) -> bool:

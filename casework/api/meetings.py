@@ -249,7 +249,17 @@ class MeetingListView(generics.ListAPIView):
         )
 
     @extend_schema(
-        responses=inline_serializer("MeetingList", {"results": serializers.ListField()}),
+        # One row of the (paginated) list; the view paginates, so this is a row, not a page.
+        responses=inline_serializer(
+            "MeetingSummary",
+            {
+                "id": serializers.UUIDField(),
+                "meeting_type": serializers.DictField(),
+                "starts_at": serializers.DateTimeField(),
+                "status": serializers.CharField(),
+                "items": serializers.ListField(),
+            },
+        ),
         parameters=[OpenApiParameter("page_size", int)],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -385,7 +395,9 @@ class MinutesView(APIView):
 
     @extend_schema(
         request=MinutesSerializer,
-        responses=inline_serializer("Minutes", {"decision": serializers.CharField()}),
+        responses=inline_serializer(
+            "Minutes", {"decision": serializers.CharField(allow_null=True)}
+        ),
     )
     def put(self, request: Request, meeting_id: str, item_id: str) -> Response:
         meeting = meeting_get_for(

@@ -128,7 +128,7 @@ class ParticipantsView(APIView):
         )
         return Response(ParticipationSerializer(participations, many=True).data)
 
-    @extend_schema(request=ParticipationCreateSerializer, responses=ParticipationSerializer)
+    @extend_schema(request=ParticipationCreateSerializer, responses={201: ParticipationSerializer})
     def post(self, request: Request, case_id: str) -> Response:
         case = case_run_by_caller(
             request, case_id, refusal="Alleen de regievoerder beheert deelnemers."
@@ -174,7 +174,12 @@ class ParticipantDetailView(APIView):
 class BreakGlassView(APIView):
     """A coordinator opens a confidential case with a stated reason; the team lead is told."""
 
-    @extend_schema(request=BreakGlassSerializer, responses={201: None})
+    @extend_schema(
+        request=BreakGlassSerializer,
+        responses={
+            201: inline_serializer("BreakGlass", {"expires_at": serializers.DateTimeField()})
+        },
+    )
     def post(self, request: Request, case_id: str) -> Response:
         body = BreakGlassSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -343,7 +348,12 @@ class ClocksView(APIView):
 
     @extend_schema(
         request=ClockStartSerializer,
-        responses=inline_serializer("ClockStarted", {"due_on": serializers.DateField()}),
+        responses={
+            201: inline_serializer(
+                "ClockStarted",
+                {"clock": serializers.CharField(), "due_on": serializers.DateField()},
+            )
+        },
     )
     def post(self, request: Request, case_id: str) -> Response:
         case = case_run_by_caller(

@@ -25,7 +25,7 @@ from casework.reminders import action_reminders_cancel, action_reminders_schedul
 from casework.selectors import CaseNotFound, case_disclosure_for
 from permissions.models import Organisation, User
 
-from .cases import CaseworkError, CaseworkForbidden, _log_change
+from .cases import CaseworkError, CaseworkForbidden, _log_change, check_countable_date
 
 CLOSED_STATUSES = (ActionStatus.DONE, ActionStatus.CANCELLED)
 
@@ -88,6 +88,8 @@ def plan_action_add(
     if agenda_item is not None and agenda_item.case_id != case.pk:
         raise CaseworkError(_("This agenda item is about another case."), field="agenda_item")
     _check_owner(case=case, owner_organisation=owner_organisation, owner=owner)
+    if due_date is not None:
+        check_countable_date(due_date, field="due_date")
     action = PlanAction.objects.create(
         case=case,
         title=title[:300],
@@ -177,6 +179,7 @@ def plan_action_due_date_set(
         raise CaseworkForbidden(_("Only whoever runs this case can do this."))
     if action.status != ActionStatus.OPEN:
         raise CaseworkError(_("This action is already closed."), field="status")
+    check_countable_date(due_date, field="due_date")
     if action.due_date != due_date:
         previous = action.due_date
         action.due_date = due_date

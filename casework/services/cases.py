@@ -49,6 +49,7 @@ from permissions.models import (
 )
 from permissions.selectors import disclosure_profile_default_for
 from permissions.services import AccessEvent, access_log_record
+from workflows.calendar import calendar_covers, calendar_first_and_last_day
 from workflows.clocks import due
 from workflows.machines import machine_for
 from workflows.selectors import clock_for
@@ -67,6 +68,19 @@ class CaseworkError(Exception):
 
 class CaseworkForbidden(CaseworkError):
     """The actor may see the object but not make this change (403, not 404)."""
+
+
+def check_countable_date(day: datetime.date, *, field: str) -> None:
+    """Raise CaseworkError on ``field`` for a date the working-day calendar cannot count
+    from (deadlines and reminders are scheduled from it): year 44 or 9999 is a typing error,
+    not a plan."""
+    if not calendar_covers(day):
+        first, last = calendar_first_and_last_day()
+        raise CaseworkError(
+            _("Choose a date between %(first)s and %(last)s.")
+            % {"first": first.isoformat(), "last": last.isoformat()},
+            field=field,
+        )
 
 
 def _log_change(*, actor: Any, origin: str | None, case: Case, what: str, **detail: Any) -> None:

@@ -29,7 +29,7 @@ from casework.reminders import (
 from casework.selectors import case_disclosure_for
 from permissions.models import Municipality, User
 
-from .cases import CaseworkError, CaseworkForbidden, _log_change
+from .cases import CaseworkError, CaseworkForbidden, _log_change, check_countable_date
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,7 @@ def _check_starts_at(starts_at: datetime.datetime) -> None:
         raise CaseworkError(_("Give the time with its time zone."), field="starts_at")
     if starts_at < timezone.now():
         raise CaseworkError(_("A meeting cannot be planned in the past."), field="starts_at")
+    check_countable_date(starts_at.date(), field="starts_at")
 
 
 def _check_chair(chair: User | None) -> None:
@@ -288,6 +289,7 @@ def minutes_record(
         raise CaseworkError(
             _("The next review cannot be before the meeting."), field="next_review_on"
         )
+    check_countable_date(next_review_on, field="next_review_on")
     entry = MinutesEntry.objects.filter(item=item).first()
     if entry is None:
         entry = MinutesEntry(item=item, case_id=item.case_id, recorded_by=actor)

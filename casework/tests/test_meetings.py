@@ -289,3 +289,59 @@ def test_meeting_list_and_detail_stay_within_a_query_budget(
             assert who.get(f"/api/v1/meetings/{rows[0]['id']}/").status_code == 200
         with django_assert_max_num_queries(12):
             who.get("/api/v1/my-actions/")
+
+
+# Found by the API fuzzer (tests/test_api_fuzz.py): dates the working-day calendar cannot
+# count from (year 44, year 9999) were a 500 when reminders were scheduled from them.
+
+
+@pytest.mark.parametrize("due", ["0044-11-12", "9999-12-31"])
+def test_a_deadline_the_calendar_cannot_count_from_is_a_400(orgs, actors, table, token_client, due):
+    coordinator = token_client(actors["coordinator"])
+    url = f"/api/v1/cases/{table['woon'].uuid}/actions/"
+    body = {"title": "Huisbezoek", "owner_organisation": str(orgs["ggz"].uuid), "due_date": due}
+    response = coordinator.post(url, body, format="json")
+    assert response.status_code == 400, response.content
+    assert "due_date" in response.json()["errors"]
+    in_two_weeks = (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
+    added = coordinator.post(url, {**body, "due_date": in_two_weeks}, format="json")
+    assert added.status_code == 201, added.content
+    response = coordinator.patch(
+        f"/api/v1/actions/{added.json()['id']}/", {"due_date": due}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert "due_date" in response.json()["errors"]
+    kept = PlanAction.objects.get(uuid=added.json()["id"]).due_date
+    assert kept is not None and kept.isoformat() == in_two_weeks
+
+
+def test_a_meeting_or_review_the_calendar_cannot_count_from_is_a_400(
+    actors, table, meeting, token_client
+):
+    coordinator = token_client(actors["coordinator"])
+    response = plan(coordinator, table, starts_at="9999-12-30T10:00:00+01:00")
+    assert response.status_code == 400, response.content
+    assert "starts_at" in response.json()["errors"]
+    item = meeting["items"][0]
+    response = coordinator.put(
+        f"/api/v1/meetings/{meeting['id']}/items/{item['id']}/minutes/",
+        {"decision": "Huisbezoek", "next_review_on": "9999-12-31"},
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert "next_review_on" in response.json()["errors"]
+
+
+def test_the_meeting_list_documents_its_rows_not_a_page_per_row(actors, meeting, token_client):
+    # Found by the API fuzzer: each row of GET /meetings/ was documented as a page of its own.
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    page = schema["paths"]["/api/v1/meetings/"]["get"]["responses"]["200"]["content"]
+    ref = page["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    row = schema["components"]["schemas"][ref]["properties"]["results"]["items"]["$ref"]
+    required = set(schema["components"]["schemas"][row.rsplit("/", 1)[1]]["required"])
+    body = token_client(actors["coordinator"]).get("/api/v1/meetings/").json()
+    assert body["results"]
+    for meeting_row in body["results"]:
+        assert required <= set(meeting_row)

@@ -189,7 +189,9 @@ class SignalTriageView(APIView):
 
     @extend_schema(
         request=TriageSerializer,
-        responses=inline_serializer("TriagedSignal", {"case": serializers.UUIDField()}),
+        responses=inline_serializer(
+            "TriagedSignal", {"case": serializers.UUIDField(allow_null=True)}
+        ),
     )
     def post(self, request: Request, signal_id: str) -> Response:
         origin = request_origin(request)

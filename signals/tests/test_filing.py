@@ -274,6 +274,10 @@ def test_malformed_json_is_400_not_500(actors, token_client):
         URL, '{"category": "WO-GELUID",', content_type="application/json"
     )
     assert response.status_code == 400
+    # Found by the API fuzzer: a parse error came as {"detail", "code"}, not api.md's shape.
+    errors = response.json()["errors"]
+    assert list(errors) == ["non_field_errors"]
+    assert all(isinstance(m, str) and m for m in errors["non_field_errors"])
 
 
 @pytest.mark.parametrize("payload", [[], "tekst", 12, None])
