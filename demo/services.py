@@ -411,7 +411,8 @@ DEMO_ACTIONS = [
 
 def _demo_meeting(municipality: Municipality, organisations: dict[str, Organisation]) -> int:
     """One upcoming Zorg- en Veiligheidstafel in Lindewaard with two cases whose partners
-    differ, and a few actions; only while Lindewaard has no meeting yet."""
+    differ, and a few actions, and next week's triage; only while Lindewaard has no meeting
+    yet. Returns how many meetings it planned."""
     if Meeting.objects.filter(municipality=municipality).exists():
         return 0
     meeting_types_ensure_defaults(municipality=municipality)
@@ -456,4 +457,4 @@ def _demo_meeting(municipality: Municipality, organisations: dict[str, Organisat
             due_date=next_week + timedelta(days=after_days),
             agenda_item=item,
         )
-    return 1
+    return 2  # the Zorg- en Veiligheidstafel and the weekly triage

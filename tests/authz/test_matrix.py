@@ -32,7 +32,7 @@ from permissions.matrix import (
 )
 from permissions.urlmap import Pattern, url_patterns
 
-from .world import ABSENT, World, build_world
+from .world import ABSENT, World, world_rolled_back
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 REFUSED = {401, 403, 404, 405}
@@ -61,14 +61,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
     """The world, inside one transaction that is rolled back after the module."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with world_rolled_back(django_db_blocker) as world:
+        yield world
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from casework.models import CaseType, Confidentiality, MeetingType
@@ -173,3 +176,17 @@ def build_world() -> World:
         )
         world.notifications[key] = note.pk
     return world
+
+
+@contextmanager
+def world_rolled_back(django_db_blocker: Any) -> Iterator[World]:
+    """The world, inside one transaction that is rolled back afterwards: the body of a
+    module-scoped fixture, so a module builds it once and leaves nothing behind."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

@@ -22,7 +22,7 @@ from django.test import Client
 from permissions.matrix import ACTOR_KEYS, ANONYMOUS, ENDPOINTS, SITUATIONS_BY_OBJECT, expected
 from permissions.tests.factories import TEST_PASSWORD, make_user
 from permissions.urlmap import url_patterns
-from tests.authz.world import World, build_world
+from tests.authz.world import World, world_rolled_back
 from tests.test_profiles import ROOT, production_env
 
 pytestmark = pytest.mark.django_db
@@ -33,14 +33,9 @@ HTML = [e for e in ENDPOINTS if e.kind in {"html", "open"} and not e.name.starts
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    """The world, inside one transaction that is rolled back after the module."""
+    with world_rolled_back(django_db_blocker) as world:
+        yield world
 
 
 def _client(world: World, actor: str, *, enforce_csrf: bool = False) -> Client:
