@@ -24,7 +24,7 @@ cancel functions at the end of their transaction; ``still_due`` is the outbox's 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -37,6 +37,8 @@ from notifications.kinds import (
     ReminderCode,
     ReminderKind,
     ReminderText,
+    memo,
+    memo_put,
     register,
 )
 from notifications.services import reminder_reschedule, reminders_cancel_for
@@ -84,6 +86,7 @@ LEGAL_CLOCK_WARNING_DAYS = 3
 ESCALATION_ROLES = frozenset({RoleSlug.TEAM_LEAD.value})
 
 MEETING = Meeting._meta.label_lower
+PLAN_ACTION = PlanAction._meta.label_lower
 AGENDA_ITEM = AgendaItem._meta.label_lower
 
 
@@ -110,15 +113,19 @@ def _active(users: Iterable[User | None]) -> list[User]:
 
 
 def municipality_staff(municipality_id: int) -> list[User]:
-    """Active staff of the municipality's own organisation, with their organisation and role."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            organisation__municipality_id=municipality_id,
-            organisation__type=OrganisationType.GEMEENTE,
-        )
-        .select_related("organisation", "role")
-        .order_by("pk")
+    """Active staff of the municipality's own organisation, with their organisation and role
+    (once per batch of reminders)."""
+    return memo(
+        ("municipality_staff", municipality_id),
+        lambda: list(
+            User.objects.filter(
+                is_active=True,
+                organisation__municipality_id=municipality_id,
+                organisation__type=OrganisationType.GEMEENTE,
+            )
+            .select_related("organisation", "role")
+            .order_by("pk")
+        ),
     )
 
 
@@ -182,6 +189,10 @@ def action_owners(*, action: PlanAction) -> list[User]:
     organisation_id = action.owner_organisation_id
     if organisation_id is None or organisation_id == case.owner_id:
         return coordinators(case=case)
+    return memo(("partner_users", organisation_id), lambda: _partner_users(organisation_id))
+
+
+def _partner_users(organisation_id: int) -> list[User]:
     users = User.objects.filter(is_active=True, organisation_id=organisation_id).select_related(
         "organisation", "role"
     )
@@ -205,8 +216,20 @@ def _item(ref: ObjectRef) -> AgendaItem | None:
     )
 
 
+def _actions() -> QuerySet[PlanAction]:
+    return PlanAction.objects.select_related("case__coordinator", "owner")
+
+
 def _action(ref: ObjectRef) -> PlanAction | None:
-    return PlanAction.objects.select_related("case__coordinator", "owner").filter(pk=ref.id).first()
+    return memo((PLAN_ACTION, ref.id), lambda: _actions().filter(pk=ref.id).first())
+
+
+def actions_prefetch(refs: Sequence[ObjectRef]) -> None:
+    """The plan actions of a batch of reminders, in one query (``ReminderKind.prefetch``)."""
+    ids = {ref.id for ref in refs if ref.id.isdigit()}
+    found = {str(a.pk): a for a in _actions().filter(pk__in=[int(i) for i in ids])}
+    for ref in refs:
+        memo_put((PLAN_ACTION, ref.id), found.get(ref.id))
 
 
 def _entry(ref: ObjectRef) -> MinutesEntry | None:
@@ -366,9 +389,8 @@ def action_text(ref: ObjectRef, step: str) -> ReminderText:
 
 
 def action_still_due(ref: ObjectRef, step: str) -> bool:
-    return PlanAction.objects.filter(
-        pk=ref.id, status=ActionStatus.OPEN, due_date__isnull=False
-    ).exists()
+    action = _action(ref)
+    return action is not None and action.status == ActionStatus.OPEN and bool(action.due_date)
 
 
 ACTION_DUE = register(
@@ -377,6 +399,7 @@ ACTION_DUE = register(
         recipients=action_recipients,
         describe=action_text,
         still_due=action_still_due,
+        prefetch=actions_prefetch,
         steps=(
             EscalationStep(SOON, "3 days before the deadline: the owner"),
             EscalationStep(TODAY, "on the day of the deadline: the owner"),

@@ -18,10 +18,12 @@ The owning app also computes when a reminder is due (working days through
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 
@@ -36,8 +38,13 @@ __all__ = [
     "UnknownReminderKind",
     "kind_get",
     "kinds",
+    "memo",
+    "memo_put",
+    "memo_scope",
     "register",
 ]
+
+T = TypeVar("T")
 
 
 class ReminderCode(StrEnum):
@@ -98,6 +105,7 @@ class ReminderKind:
     channels: tuple[str, ...] = (Channel.IN_APP, Channel.EMAIL)
     steps: tuple[EscalationStep, ...] = ()
     still_due: Callable[[ObjectRef, str], bool] | None = None
+    prefetch: Callable[[Sequence[ObjectRef]], None] | None = None
     subject_template: str = "notifications/email/reminder_subject.txt"
     text_template: str = "notifications/email/reminder.txt"
     html_template: str = "notifications/email/reminder.html"
@@ -135,3 +143,38 @@ def kind_get(code: str) -> ReminderKind:
 def kinds() -> list[ReminderKind]:
     """Every registered kind, by code."""
     return [_REGISTRY[code] for code in sorted(_REGISTRY)]
+
+
+# --- one batch's lookups --------------------------------------------------------------------
+
+_MEMO: ContextVar[dict[Hashable, Any] | None] = ContextVar("ketenregie_reminder_memo", default=None)
+
+
+@contextmanager
+def memo_scope() -> Iterator[None]:
+    """Within this block, ``memo`` loads each key once: the outbox plans a batch of reminders
+    inside one, in one transaction, so what is remembered is never older than that
+    transaction. Outside any scope ``memo`` simply loads."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def memo(key: Hashable, load: Callable[[], T]) -> T:
+    """``load()``, once per ``key`` within the current ``memo_scope``."""
+    cache = _MEMO.get()
+    if cache is None:
+        return load()
+    if key not in cache:
+        cache[key] = load()
+    value: T = cache[key]
+    return value
+
+
+def memo_put(key: Hashable, value: Any) -> None:
+    """Remember ``value`` for ``key`` in the current scope (a prefetch); no-op outside one."""
+    cache = _MEMO.get()
+    if cache is not None:
+        cache[key] = value

@@ -5,12 +5,13 @@ How a reminder travels (docs/adr/0003 and 0012):
 
 1. ``reminder_schedule`` writes a pending row inside the caller's transaction, keyed by kind,
    object, step and due moment, so it exists exactly when the change that caused it exists.
-2. ``reminders_claim_due`` (beat, every minute) locks due rows with ``SKIP LOCKED``, marks
-   them dispatching, commits, and only then enqueues one send task per row.
-3. ``reminder_deliver`` (the send task) plans one ``Delivery`` per person and channel and
-   commits that plan; sends each e-mail holding its delivery row's lock, marking it sent in
-   the same transaction; and finally writes the in-app notifications and marks the reminder
-   sent in one transaction.
+2. ``reminders_claim_due`` (beat, every minute) locks a batch of due rows with ``SKIP
+   LOCKED``, marks them dispatching, commits, and only then enqueues one send task for the
+   batch.
+3. ``reminders_deliver`` (the send task) plans one ``Delivery`` per person and channel for
+   the whole batch and commits that plan; sends each e-mail holding its delivery row's lock,
+   marking it sent in the same transaction; and finally writes the in-app notifications and
+   marks the reminders sent in one transaction.
 4. ``reminders_release_stuck`` returns rows left in dispatching by a lost message or a dead
    worker to pending.
 """
@@ -20,18 +21,25 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, send_mail
-from django.db import models, transaction
+from django.core.mail import EmailMultiAlternatives, get_connection, send_mail
+from django.db import connection, models, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .kinds import ObjectRef, ReminderKind, ReminderText, UnknownReminderKind, kind_get
+from .kinds import (
+    ObjectRef,
+    ReminderKind,
+    ReminderText,
+    UnknownReminderKind,
+    kind_get,
+    memo_scope,
+)
 from .models import (
     Channel,
     Delivery,
@@ -155,26 +163,26 @@ def reminder_schedule(
         raise ValueError("due_at must be timezone-aware")
     ref = _ref(obj)
     key = reminder_key(kind=kind, ref=ref, step=step, due_at=due_at)
-    with transaction.atomic():
-        Reminder.objects.bulk_create(
-            [
-                Reminder(
-                    kind=kind,
-                    object_type=ref.type,
-                    object_id=ref.id,
-                    step=step,
-                    due_at=due_at,
-                    municipality_id=municipality_id,
-                    idempotency_key=key,
-                )
-            ],
-            ignore_conflicts=True,
-        )
-        reminder = Reminder.objects.select_for_update().get(idempotency_key=key)
-        if reminder.status == ReminderStatus.CANCELLED:
-            reminder.status = ReminderStatus.PENDING
-            reminder.cancelled_at = None
-            reminder.save(update_fields=["status", "cancelled_at"])
+    # No savepoint of its own: ON CONFLICT DO NOTHING cannot fail the caller's transaction.
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                kind=kind,
+                object_type=ref.type,
+                object_id=ref.id,
+                step=step,
+                due_at=due_at,
+                municipality_id=municipality_id,
+                idempotency_key=key,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    reminder = Reminder.objects.select_for_update().get(idempotency_key=key)
+    if reminder.status == ReminderStatus.CANCELLED:
+        reminder.status = ReminderStatus.PENDING
+        reminder.cancelled_at = None
+        reminder.save(update_fields=["status", "cancelled_at"])
     return reminder
 
 
@@ -235,15 +243,13 @@ def _queue_options() -> dict[str, Any]:
 
 
 def _enqueue(reminder_ids: list[int]) -> None:
-    from .tasks import reminder_send  # the tasks module imports this one
+    from .tasks import reminders_send  # the tasks module imports this one
 
-    options = _queue_options()
-    for reminder_id in reminder_ids:
-        try:
-            reminder_send.apply_async(kwargs={"reminder_id": reminder_id}, **options)
-        except Exception:
-            # The row stays in dispatching and is released after STUCK_AFTER.
-            logger.exception("notifications: could not enqueue reminder %s", reminder_id)
+    try:
+        reminders_send.apply_async(kwargs={"reminder_ids": reminder_ids}, **_queue_options())
+    except Exception:
+        # The rows stay in dispatching and are released after STUCK_AFTER.
+        logger.exception("notifications: could not enqueue %d reminders", len(reminder_ids))
 
 
 @transaction.atomic
@@ -284,12 +290,24 @@ def reminders_release_stuck(*, older_than: datetime.timedelta = STUCK_AFTER) -> 
 
 # --- delivering --------------------------------------------------------------------------
 
+# Consecutive failed e-mails after which a batch stops sending: the mail server is down, and
+# the retry (with backoff) picks up where this run stopped.
+SEND_FAILURES_MAX = 3
+
 
 @dataclass(frozen=True)
 class _Plan:
     reminder: Reminder
     kind: ReminderKind
     text: ReminderText
+
+
+@dataclass
+class DeliveryResult:
+    """What one run over a batch of reminders did."""
+
+    sent: set[int]
+    incomplete: set[int]
 
 
 def _email_frequency(user_ids: Iterable[int]) -> dict[int, str]:
@@ -303,15 +321,10 @@ def _email_frequency(user_ids: Iterable[int]) -> dict[int, str]:
 def _fail(reminder: Reminder, error: str) -> None:
     reminder.status = ReminderStatus.FAILED
     reminder.last_error = error[:200]
-    reminder.save(update_fields=["status", "last_error", "attempts"])
 
 
-@transaction.atomic
-def _reminder_plan(*, reminder_id: int) -> _Plan | None:
-    """Lock the reminder and write its deliveries (once); None when there is nothing to do."""
-    reminder = Reminder.objects.select_for_update().filter(pk=reminder_id).first()
-    if reminder is None or reminder.status in FINAL_STATUSES:
-        return None
+def _plan_one(reminder: Reminder, planned: set[int]) -> tuple[ReminderKind, dict[int, Any]] | None:
+    """Check one locked reminder; the kind and (when not planned yet) its recipients by id."""
     reminder.attempts += 1
     try:
         kind = kind_get(reminder.kind)
@@ -325,28 +338,89 @@ def _reminder_plan(*, reminder_id: int) -> _Plan | None:
     if kind.still_due is not None and not kind.still_due(ref, reminder.step):
         reminder.status = ReminderStatus.CANCELLED
         reminder.cancelled_at = timezone.now()
-        reminder.save(update_fields=["status", "cancelled_at", "attempts"])
         return None
-    reminder.save(update_fields=["attempts"])
-    if not reminder.deliveries.exists():
+    users: dict[int, Any] = {}
+    if reminder.pk not in planned:
         users = {u.pk: u for u in kind.recipients(ref, reminder.step) if u.is_active}
         if not users:
             _fail(reminder, "no recipients")
             return None
-        frequency = _email_frequency(users)
-        rows = []
-        for user in users.values():
-            daily = frequency.get(user.pk) == EmailFrequency.DAILY
-            wants_email = Channel.EMAIL in kind.channels and bool(user.email)
-            if wants_email and not daily:
-                rows.append(Delivery(reminder=reminder, recipient=user, channel=Channel.EMAIL))
-            if Channel.IN_APP in kind.channels or (wants_email and daily):
-                rows.append(Delivery(reminder=reminder, recipient=user, channel=Channel.IN_APP))
-        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    with translation.override(settings.LANGUAGE_CODE):
-        text = kind.describe(ref, reminder.step)
-        text = ReminderText(title=str(text.title), link=text.link)
-    return _Plan(reminder=reminder, kind=kind, text=text)
+    return kind, users
+
+
+def _deliveries_for(
+    *, reminder: Reminder, kind: ReminderKind, users: dict[int, Any], frequency: dict[int, str]
+) -> list[Delivery]:
+    rows = []
+    for user in users.values():
+        daily = frequency.get(user.pk) == EmailFrequency.DAILY
+        wants_email = Channel.EMAIL in kind.channels and bool(user.email)
+        if wants_email and not daily:
+            rows.append(Delivery(reminder=reminder, recipient=user, channel=Channel.EMAIL))
+        if Channel.IN_APP in kind.channels or (wants_email and daily):
+            rows.append(Delivery(reminder=reminder, recipient=user, channel=Channel.IN_APP))
+    return rows
+
+
+def _prefetch(reminders: Sequence[Reminder]) -> None:
+    by_kind: dict[str, list[ObjectRef]] = {}
+    for reminder in reminders:
+        by_kind.setdefault(reminder.kind, []).append(
+            ObjectRef(type=reminder.object_type, id=reminder.object_id)
+        )
+    for code, refs in by_kind.items():
+        try:
+            kind = kind_get(code)
+        except UnknownReminderKind:
+            continue  # failed, with its reason, by _plan_one
+        if kind.prefetch is not None:
+            kind.prefetch(refs)
+
+
+@transaction.atomic
+def _reminders_plan(*, reminder_ids: Sequence[int]) -> list[_Plan]:
+    """Lock the open reminders of the batch, check them and write their deliveries (once).
+
+    One transaction for the batch; the kinds' lookups are remembered within it (``memo``)
+    and, where a kind can, loaded for the whole batch at once (``prefetch``).
+    """
+    reminders = list(
+        Reminder.objects.select_for_update()
+        .filter(pk__in=list(reminder_ids))
+        .exclude(status__in=FINAL_STATUSES)
+        .order_by("pk")
+    )
+    if not reminders:
+        return []
+    planned = set(
+        Delivery.objects.filter(reminder__in=reminders)
+        .values_list("reminder_id", flat=True)
+        .distinct()
+    )
+    checked: list[tuple[Reminder, ReminderKind, dict[int, Any]]] = []
+    plans: list[_Plan] = []
+    with memo_scope(), translation.override(settings.LANGUAGE_CODE):
+        _prefetch(reminders)
+        for reminder in reminders:
+            outcome = _plan_one(reminder, planned)
+            if outcome is not None:
+                checked.append((reminder, *outcome))
+        frequency = _email_frequency({pk for _r, _k, users in checked for pk in users})
+        rows: list[Delivery] = []
+        for reminder, kind, users in checked:
+            rows.extend(
+                _deliveries_for(reminder=reminder, kind=kind, users=users, frequency=frequency)
+            )
+            ref = ObjectRef(type=reminder.object_type, id=reminder.object_id)
+            text = kind.describe(ref, reminder.step)
+            text = ReminderText(title=str(text.title), link=text.link)
+            plans.append(_Plan(reminder=reminder, kind=kind, text=text))
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(attempts=F("attempts") + 1)
+    for reminder in reminders:  # the few that failed or are no longer due
+        if reminder.status in FINAL_STATUSES:
+            reminder.save(update_fields=["status", "last_error", "cancelled_at"])
+    return plans
 
 
 def _absolute(link: str) -> str:
@@ -360,25 +434,38 @@ def _mail_domain() -> str:
     return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(">") or "ketenregie"
 
 
-def _email_build(
-    *, kind: ReminderKind, text: ReminderText, reminder: Reminder, to: str, message_id: str
-) -> EmailMultiAlternatives:
+@dataclass(frozen=True)
+class _Rendered:
+    subject: str
+    body: str
+    html: str
+
+
+def _email_render(*, plan: _Plan) -> _Rendered:
+    """A reminder's e-mail, the same for each of its recipients (rendered once)."""
     context = {
-        "title": text.title,
-        "link": _absolute(text.link),
-        "due_at": timezone.localtime(reminder.due_at),
+        "title": plan.text.title,
+        "link": _absolute(plan.text.link),
+        "due_at": timezone.localtime(plan.reminder.due_at),
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(kind.subject_template, context).split())
-        body = render_to_string(kind.text_template, context)
-        html = render_to_string(kind.html_template, context)
+        subject = " ".join(render_to_string(plan.kind.subject_template, context).split())
+        body = render_to_string(plan.kind.text_template, context)
+        html = render_to_string(plan.kind.html_template, context)
+    return _Rendered(subject=settings.EMAIL_SUBJECT_PREFIX + subject, body=body, html=html)
+
+
+def _email_build(
+    *, rendered: _Rendered, to: str, message_id: str, connection: Any = None
+) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
-        subject=settings.EMAIL_SUBJECT_PREFIX + subject,
-        body=body,
+        subject=rendered.subject,
+        body=rendered.body,
         to=[to],
         headers={"Message-ID": message_id},
+        connection=connection,
     )
-    message.attach_alternative(html, "text/html")
+    message.attach_alternative(rendered.html, "text/html")
     return message
 
 
@@ -386,44 +473,52 @@ def _message_id(*parts: Any) -> str:
     return "<" + "-".join(str(p) for p in parts) + "@" + _mail_domain() + ">"
 
 
-@transaction.atomic
+# The two statements every e-mail costs, in SQL: they run once per e-mail of a burst of
+# reminders, where building an ORM update costs more than running it.
+_DELIVERY = Delivery._meta.db_table
+_ATTEMPT_SQL = (
+    f"UPDATE {_DELIVERY} SET attempts = attempts + 1, last_attempt_at = %s"  # noqa: S608
+    " WHERE id = %s AND status = %s AND attempts < %s"
+)
+_MARK_SENT_SQL = (
+    f"UPDATE {_DELIVERY} SET status = %s, sent_at = %s, last_error = ''"  # noqa: S608
+    " WHERE id = %s AND status = %s"
+)
+
+
 def _delivery_attempt_count(*, delivery_id: int) -> bool:
-    """Commit one more attempt before sending; False when the delivery needs no attempt."""
-    delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
-    if delivery.status != DeliveryStatus.PENDING:
-        return False
-    if delivery.attempts >= DELIVERY_ATTEMPTS_MAX:
-        delivery.status = DeliveryStatus.FAILED
-        delivery.last_error = f"gave up after {DELIVERY_ATTEMPTS_MAX} attempts"
-        delivery.save(update_fields=["status", "last_error"])
-        return False
-    delivery.attempts += 1
-    delivery.last_attempt_at = timezone.now()
-    delivery.save(update_fields=["attempts", "last_attempt_at"])
-    return True
+    """Commit one more attempt before sending; False when the delivery needs no attempt.
+
+    One UPDATE in its own transaction (autocommit): the count survives a worker that dies
+    while sending, so a message that kills its worker every time is given up.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ATTEMPT_SQL,
+            [timezone.now(), delivery_id, DeliveryStatus.PENDING, DELIVERY_ATTEMPTS_MAX],
+        )
+        if cursor.rowcount:
+            return True
+    Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.FAILED, last_error=f"gave up after {DELIVERY_ATTEMPTS_MAX} attempts"
+    )
+    return False
 
 
 @transaction.atomic
-def _delivery_email(*, delivery_id: int, plan: _Plan) -> None:
-    # The row lock is held while the message goes out and the row is marked sent in the same
-    # transaction: a duplicate task waits here and then finds it sent. A worker that dies
-    # mid-send drops its connection, the lock and the (uncommitted) mark go with it, and the
-    # retry sends again with the same Message-ID (ADR 0012).
-    delivery = Delivery.objects.select_for_update().select_related("recipient").get(pk=delivery_id)
-    if delivery.status != DeliveryStatus.PENDING:
-        return
-    message = _email_build(
-        kind=plan.kind,
-        text=plan.text,
-        reminder=plan.reminder,
-        to=delivery.recipient.email,
-        message_id=_message_id("reminder", delivery.reminder_id, delivery.recipient_id),
-    )
-    message.send(fail_silently=False)
-    delivery.status = DeliveryStatus.SENT
-    delivery.sent_at = timezone.now()
-    delivery.last_error = ""
-    delivery.save(update_fields=["status", "sent_at", "last_error"])
+def _delivery_email(*, delivery: Delivery, message: EmailMultiAlternatives) -> None:
+    # The row is marked sent first, which locks it, and the message goes out before the
+    # transaction commits: a duplicate task waits on the row and then finds it sent. A worker
+    # that dies mid-send drops its connection, the lock and the (uncommitted) mark go with it,
+    # and the retry sends again with the same Message-ID (ADR 0012).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MARK_SENT_SQL,
+            [DeliveryStatus.SENT, timezone.now(), delivery.pk, DeliveryStatus.PENDING],
+        )
+        marked = cursor.rowcount
+    if marked:
+        message.send(fail_silently=False)
 
 
 def _delivery_error(*, delivery_id: int, error: BaseException) -> None:
@@ -431,71 +526,144 @@ def _delivery_error(*, delivery_id: int, error: BaseException) -> None:
     Delivery.objects.filter(pk=delivery_id).update(last_error=type(error).__name__[:200])
 
 
-@transaction.atomic
-def _reminder_finish(*, plan: _Plan) -> bool:
-    reminder = Reminder.objects.select_for_update().get(pk=plan.reminder.pk)
-    if reminder.status in FINAL_STATUSES:
-        return False
-    deliveries = list(reminder.deliveries.select_for_update().order_by("id"))
-    if any(d.channel == Channel.EMAIL and d.status == DeliveryStatus.PENDING for d in deliveries):
-        raise DeliveryIncomplete(f"reminder {reminder.pk} has e-mails to send")
-    in_app = [
-        d for d in deliveries if d.channel == Channel.IN_APP and d.status == DeliveryStatus.PENDING
-    ]
-    frequency = _email_frequency(d.recipient_id for d in in_app)
-    now = timezone.now()
-    for delivery in in_app:
-        Notification.objects.create(
-            recipient_id=delivery.recipient_id,
-            delivery=delivery,
-            title=plan.text.title[:200],
-            link=plan.text.link[:300],
-            in_digest=(
-                Channel.EMAIL in plan.kind.channels
-                and frequency.get(delivery.recipient_id) == EmailFrequency.DAILY
-            ),
-            created_at=now,
+def _emails_send(*, plans: Sequence[_Plan]) -> BaseException | None:
+    """Send the batch's pending e-mails over one connection, each marked sent as it goes out.
+
+    Returns the first error (after recording it on its delivery); stops after
+    ``SEND_FAILURES_MAX`` failures in a row.
+    """
+    by_id = {plan.reminder.pk: plan for plan in plans}
+    pending = list(
+        Delivery.objects.filter(
+            reminder_id__in=list(by_id), channel=Channel.EMAIL, status=DeliveryStatus.PENDING
         )
-        delivery.status = DeliveryStatus.SENT
-        delivery.sent_at = now
-        delivery.save(update_fields=["status", "sent_at"])
-    failed = sum(1 for d in deliveries if d.status == DeliveryStatus.FAILED)
-    reminder.status = ReminderStatus.SENT
-    reminder.sent_at = now
-    reminder.last_error = f"{failed} deliveries failed" if failed else ""
-    reminder.save(update_fields=["status", "sent_at", "last_error"])
-    return True
+        .select_related("recipient")
+        .order_by("reminder_id", "id")
+    )
+    if not pending:
+        return None
+    rendered: dict[int, _Rendered] = {}
+    first_error: BaseException | None = None
+    failures = 0
+    with get_connection(fail_silently=False) as connection:
+        for delivery in pending:
+            if not _delivery_attempt_count(delivery_id=delivery.pk):
+                continue
+            plan = by_id[delivery.reminder_id]
+            if plan.reminder.pk not in rendered:
+                rendered[plan.reminder.pk] = _email_render(plan=plan)
+            message = _email_build(
+                rendered=rendered[plan.reminder.pk],
+                to=delivery.recipient.email,
+                message_id=_message_id("reminder", delivery.reminder_id, delivery.recipient_id),
+                connection=connection,
+            )
+            try:
+                _delivery_email(delivery=delivery, message=message)
+            except Exception as error:
+                _delivery_error(delivery_id=delivery.pk, error=error)
+                first_error = first_error or error
+                failures += 1
+                if failures >= SEND_FAILURES_MAX:
+                    break
+            else:
+                failures = 0
+    return first_error
+
+
+@transaction.atomic
+def _reminders_finish(*, plans: Sequence[_Plan]) -> DeliveryResult:
+    """Write the in-app notifications and mark sent every reminder whose e-mails all went."""
+    texts = {plan.reminder.pk: plan for plan in plans}
+    reminders = list(
+        Reminder.objects.select_for_update()
+        .filter(pk__in=list(texts))
+        .exclude(status__in=FINAL_STATUSES)
+        .order_by("pk")
+    )
+    deliveries: dict[int, list[Delivery]] = {}
+    for delivery in (
+        Delivery.objects.select_for_update().filter(reminder__in=reminders).order_by("id")
+    ):
+        deliveries.setdefault(delivery.reminder_id, []).append(delivery)
+    result = DeliveryResult(sent=set(), incomplete=set())
+    finished: list[Reminder] = []
+    in_app: list[tuple[_Plan, Delivery]] = []
+    for reminder in reminders:
+        own = deliveries.get(reminder.pk, [])
+        if any(d.channel == Channel.EMAIL and d.status == DeliveryStatus.PENDING for d in own):
+            result.incomplete.add(reminder.pk)
+            continue
+        in_app.extend(
+            (texts[reminder.pk], d)
+            for d in own
+            if d.channel == Channel.IN_APP and d.status == DeliveryStatus.PENDING
+        )
+        failed = sum(1 for d in own if d.status == DeliveryStatus.FAILED)
+        reminder.last_error = f"{failed} deliveries failed" if failed else ""
+        finished.append(reminder)
+    now = timezone.now()
+    frequency = _email_frequency(d.recipient_id for _plan, d in in_app)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=delivery.recipient_id,
+                delivery=delivery,
+                title=plan.text.title[:200],
+                link=plan.text.link[:300],
+                in_digest=(
+                    Channel.EMAIL in plan.kind.channels
+                    and frequency.get(delivery.recipient_id) == EmailFrequency.DAILY
+                ),
+                created_at=now,
+            )
+            for plan, delivery in in_app
+        ]
+    )
+    Delivery.objects.filter(pk__in=[d.pk for _plan, d in in_app]).update(
+        status=DeliveryStatus.SENT, sent_at=now
+    )
+    by_error: dict[str, list[int]] = {}
+    for reminder in finished:
+        by_error.setdefault(reminder.last_error, []).append(reminder.pk)
+    for last_error, ids in by_error.items():
+        Reminder.objects.filter(pk__in=ids).update(
+            status=ReminderStatus.SENT, sent_at=now, last_error=last_error
+        )
+    result.sent = {reminder.pk for reminder in finished}
+    return result
+
+
+def reminders_deliver(*, reminder_ids: Sequence[int]) -> DeliveryResult:
+    """Deliver a batch of reminders to every recipient on every channel, each exactly once.
+
+    Safe to run any number of times, also at once: a reminder sent, cancelled or failed is
+    left alone, and each (reminder, person, channel) is delivered once. Three steps: one
+    transaction plans the batch (locks, checks, writes the deliveries); each e-mail is then
+    sent in the transaction that marks its delivery sent, over one mail connection; one
+    transaction writes the in-app notifications and marks sent every reminder whose e-mails
+    all went.
+
+    Raises the first error sending an e-mail raised (after finishing what could be
+    finished; the task retries with backoff), and DeliveryIncomplete when some e-mail is
+    still pending without one.
+    """
+    plans = _reminders_plan(reminder_ids=reminder_ids)
+    if not plans:
+        return DeliveryResult(sent=set(), incomplete=set())
+    error = _emails_send(plans=plans)
+    result = _reminders_finish(plans=plans)
+    if error is not None:
+        raise error
+    if result.incomplete:
+        raise DeliveryIncomplete(f"reminders {sorted(result.incomplete)} have e-mails to send")
+    return result
 
 
 def reminder_deliver(*, reminder_id: int) -> bool:
-    """Deliver one reminder to every recipient on every channel, each exactly once.
-
-    Safe to run any number of times, also at once: a reminder sent, cancelled or failed is
-    left alone, and each (reminder, person, channel) is delivered once. E-mail deliveries
-    are committed before any is sent and each is marked sent in the transaction that holds
-    its lock while sending; in-app notifications are written in the transaction that marks
-    the reminder sent. Returns True when this call marked the reminder sent.
-
-    Raises whatever sending an e-mail raises (the task retries with backoff), and
-    DeliveryIncomplete when an e-mail is still pending.
-    """
-    plan = _reminder_plan(reminder_id=reminder_id)
-    if plan is None:
-        return False
-    email_ids = list(
-        Delivery.objects.filter(
-            reminder_id=reminder_id, channel=Channel.EMAIL, status=DeliveryStatus.PENDING
-        ).values_list("id", flat=True)
-    )
-    for delivery_id in email_ids:
-        if not _delivery_attempt_count(delivery_id=delivery_id):
-            continue
-        try:
-            _delivery_email(delivery_id=delivery_id, plan=plan)
-        except Exception as error:
-            _delivery_error(delivery_id=delivery_id, error=error)
-            raise
-    return _reminder_finish(plan=plan)
+    """Deliver one reminder (``reminders_deliver`` for a batch of one). Returns True when this
+    call marked it sent."""
+    return reminder_id in reminders_deliver(reminder_ids=[reminder_id]).sent
 
 
 # --- in-app notifications and preferences ------------------------------------------------

@@ -21,6 +21,7 @@ from .services import (
     heartbeat_record,
     reminder_deliver,
     reminders_claim_due,
+    reminders_deliver,
     reminders_release_stuck,
 )
 
@@ -71,8 +72,17 @@ def dispatch_due() -> int:
     **DELIVERY_TASK,
 )
 def reminder_send(reminder_id: int) -> None:
-    """Deliver one reminder (enqueued by the dispatcher after it claimed the row)."""
+    """Deliver one reminder (messages of earlier versions, which enqueued one per row)."""
     reminder_deliver(reminder_id=reminder_id)
+
+
+@shared_task(
+    name="notifications.tasks.reminders_send",
+    **DELIVERY_TASK,
+)
+def reminders_send(reminder_ids: list[int]) -> None:
+    """Deliver a batch of reminders (enqueued by the dispatcher after it claimed the rows)."""
+    reminders_deliver(reminder_ids=reminder_ids)
 
 
 @shared_task(name="notifications.tasks.digests_send", ignore_result=True)

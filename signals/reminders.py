@@ -9,7 +9,9 @@ the outbox receives concrete moments. Triage cancels both.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +23,8 @@ from notifications.kinds import (
     ReminderCode,
     ReminderKind,
     ReminderText,
+    memo,
+    memo_put,
     register,
 )
 from notifications.services import reminder_schedule, reminders_cancel_for
@@ -38,8 +42,24 @@ TEAM_LEAD = "team_lead"
 ESCALATION_AFTER_DAYS = 2
 
 
+SIGNAL = Signal._meta.label_lower
+
+
+def _signals() -> QuerySet[Signal]:
+    # What the reminders need, and none of the encrypted fields.
+    return Signal.objects.only("pk", "uuid", "reference", "municipality_id", "status")
+
+
 def _signal(ref: ObjectRef) -> Signal | None:
-    return Signal.objects.filter(pk=ref.id).first()
+    return memo((SIGNAL, ref.id), lambda: _signals().filter(pk=ref.id).first())
+
+
+def signals_prefetch(refs: Sequence[ObjectRef]) -> None:
+    """The signals of a batch of reminders, in one query (``ReminderKind.prefetch``)."""
+    ids = [int(ref.id) for ref in refs if ref.id.isdigit()]
+    found = {str(s.pk): s for s in _signals().filter(pk__in=ids)}
+    for ref in refs:
+        memo_put((SIGNAL, ref.id), found.get(ref.id))
 
 
 def not_triaged_recipients(ref: ObjectRef, step: str) -> list[User]:
@@ -68,7 +88,8 @@ def not_triaged_text(ref: ObjectRef, step: str) -> ReminderText:
 
 
 def not_triaged_still_due(ref: ObjectRef, step: str) -> bool:
-    return Signal.objects.filter(pk=ref.id, status=SignalStatus.NEW).exists()
+    signal = _signal(ref)
+    return signal is not None and signal.status == SignalStatus.NEW
 
 
 SIGNAL_NOT_TRIAGED = register(
@@ -77,6 +98,7 @@ SIGNAL_NOT_TRIAGED = register(
         recipients=not_triaged_recipients,
         describe=not_triaged_text,
         still_due=not_triaged_still_due,
+        prefetch=signals_prefetch,
         steps=(
             EscalationStep(COORDINATOR, "5 working days after arrival: the coordinators"),
             EscalationStep(TEAM_LEAD, "7 working days after arrival: the team leads"),

@@ -26,7 +26,7 @@ from casework.services import (
     plan_action_due_date_set,
 )
 from notifications.kinds import ObjectRef, ReminderCode
-from notifications.models import Notification, Reminder, ReminderStatus
+from notifications.models import Delivery, Notification, Reminder, ReminderStatus
 from notifications.selectors import reminders_for
 from notifications.services import reminder_deliver
 from workflows.calendar import add_working_days
@@ -343,3 +343,37 @@ def test_only_clocks_with_a_legal_basis_are_legal_clocks():
     assert r.is_legal_clock("huisverbod_maximum")
     assert not r.is_legal_clock("quickscan_done")
     assert not r.is_legal_clock("no_such_clock")
+
+
+def test_a_batch_of_action_reminders_is_planned_in_a_constant_number_of_queries(
+    table, actors, orgs
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications import services as outbox
+
+    def batch(count: int) -> list[int]:
+        ids = []
+        for n in range(count):
+            action = plan_action_add(
+                case=table["woon"],
+                actor=actors["coordinator"],
+                title=f"Actie {n}",
+                owner_organisation=orgs["ggz"],
+                due_date=monday_in(21),
+            )
+            steps = open_reminders(action, ReminderCode.ACTION_DUE)
+            ids += [steps[r.COORDINATOR].pk, steps[r.TEAM_LEAD].pk, steps[r.SOON].pk]
+        Reminder.objects.filter(pk__in=ids).update(status=ReminderStatus.DISPATCHING)
+        return ids
+
+    def planning(ids: list[int]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            plans = outbox._reminders_plan(reminder_ids=ids)
+        assert len(plans) == len(ids)
+        return len(captured.captured_queries)
+
+    assert planning(batch(2)) == planning(batch(8))
+    recipients = Delivery.objects.values_list("recipient__username", flat=True).distinct()
+    assert set(recipients) == {"coordinator", "teamlead", "ggz"}

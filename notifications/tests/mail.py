@@ -2,7 +2,8 @@
 
 While the marker file ``slow`` exists in the mail folder, each send first records the
 sending process's id (``sending-<pid>``) and then pauses, so a test can kill the worker in
-the middle of a send.
+the middle of a send. ``slow-after`` holding a number does the same once the folder holds
+that many messages (the middle of a batch that one task sends).
 """
 
 from __future__ import annotations
@@ -21,12 +22,24 @@ PAUSE_SECONDS = 30
 class SlowFileBackend(EmailBackend):
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         folder = Path(str(getattr(self, "file_path", "")))
-        if (folder / "slow").exists():
+        marker = _slow_marker(folder)
+        if marker is not None:
             (folder / f"sending-{os.getpid()}").write_text(str(os.getpid()))
             deadline = time.monotonic() + PAUSE_SECONDS
-            while (folder / "slow").exists() and time.monotonic() < deadline:
+            while marker.exists() and time.monotonic() < deadline:
                 time.sleep(0.05)
         return super().send_messages(email_messages)
+
+
+def _slow_marker(folder: Path) -> Path | None:
+    if (folder / "slow").exists():
+        return folder / "slow"
+    after = folder / "slow-after"
+    try:
+        count = int(after.read_text())
+    except (OSError, ValueError):
+        return None
+    return after if len(message_ids(folder)) >= count else None
 
 
 def message_ids(folder: Path) -> list[str]:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import threading
 
 import pytest
 from django.core import mail
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from notifications import services
+from notifications import kinds, services
 from notifications.models import (
     Channel,
     Delivery,
@@ -409,3 +411,142 @@ def test_a_daily_digest_reader_gets_no_immediate_email(test_kind, actors):
     digest_owed = Notification.objects.get(recipient=actors["teamlead"])
     assert digest_owed.in_digest is True
     assert Notification.objects.get(recipient=actors["coordinator"]).in_digest is False
+
+
+# --- delivering a batch --------------------------------------------------------------------
+
+
+def _batch(count: int) -> list[int]:
+    return [due_now(schedule(n)).pk for n in range(count)]
+
+
+def _queries_to_deliver(ids: list[int]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        result = services.reminders_deliver(reminder_ids=ids)
+    assert result.sent == set(ids)
+    return len(captured.captured_queries)
+
+
+def _channels(monkeypatch, *channels: str) -> None:
+    monkeypatch.setitem(
+        kinds._REGISTRY, KIND, dataclasses.replace(kinds.kind_get(KIND), channels=channels)
+    )
+
+
+def test_a_batch_costs_a_constant_number_of_queries_plus_a_few_per_email(
+    test_kind, audience, monkeypatch
+):
+    # In-app only: the number of queries does not grow with the batch.
+    _channels(monkeypatch, Channel.IN_APP)
+    small = _queries_to_deliver(_batch(3))
+    Reminder.objects.all().delete()
+    large = _queries_to_deliver(_batch(30))
+    # 10 statements, and a savepoint and its release for each of the three transactions
+    # (inside the test's own transaction).
+    assert large == small <= 16
+    assert Notification.objects.filter(delivery__isnull=False).count() == 30 * len(audience)
+
+    # With e-mail: at most four statements per e-mail on top (the attempt; the mark inside a
+    # transaction, here a savepoint and its release).
+    _channels(monkeypatch, Channel.IN_APP, Channel.EMAIL)
+    Reminder.objects.all().delete()
+    with_email = _queries_to_deliver(_batch(10))
+    emails = 10 * len(audience)
+    assert len(mail.outbox) == emails
+    assert with_email <= small + 4 * emails + 2
+
+
+def test_one_failing_email_holds_back_its_own_reminder_only(test_kind, audience, monkeypatch):
+    ids = _batch(3)
+    real_send = services.EmailMultiAlternatives.send
+
+    def send(message, fail_silently=False):
+        if "Test reminder 1" in message.subject and message.to[0] == audience[0].email:
+            raise ConnectionRefusedError("refused")
+        return real_send(message, fail_silently)
+
+    monkeypatch.setattr(services.EmailMultiAlternatives, "send", send)
+
+    with pytest.raises(ConnectionRefusedError):
+        services.reminders_deliver(reminder_ids=ids)
+
+    statuses = dict(Reminder.objects.values_list("pk", "status"))
+    assert [statuses[pk] for pk in ids] == [
+        ReminderStatus.SENT,
+        ReminderStatus.DISPATCHING,
+        ReminderStatus.SENT,
+    ]
+    assert len(mail.outbox) == 3 * len(audience) - 1
+    assert not Notification.objects.filter(title="Test reminder 1").exists()
+
+    monkeypatch.setattr(services.EmailMultiAlternatives, "send", real_send)
+    result = services.reminders_deliver(reminder_ids=ids)  # the retry
+
+    assert result.sent == {ids[1]}
+    assert len(mail.outbox) == 3 * len(audience)
+    assert Notification.objects.count() == 3 * len(audience)
+
+
+def test_a_mail_server_that_is_down_stops_the_batch_after_three_failures(
+    test_kind, audience, monkeypatch
+):
+    ids = _batch(10)
+    tried: list[str] = []
+
+    def send(message, fail_silently=False):
+        tried.append(message.to[0])
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr(services.EmailMultiAlternatives, "send", send)
+
+    with pytest.raises(ConnectionRefusedError):
+        services.reminders_deliver(reminder_ids=ids)
+
+    assert len(tried) == services.SEND_FAILURES_MAX
+    assert set(Reminder.objects.values_list("status", flat=True)) == {ReminderStatus.DISPATCHING}
+    # Only the e-mails tried have an attempt counted.
+    assert Delivery.objects.filter(channel=Channel.EMAIL, attempts=1).count() == len(tried)
+
+
+def test_a_batch_sends_each_reminder_once_and_skips_what_is_final(test_kind, audience):
+    ids = _batch(4)
+    reminders_cancel_for(obj=ref(2))
+
+    result = services.reminders_deliver(reminder_ids=ids)
+
+    assert result.sent == {ids[0], ids[1], ids[3]}
+    assert len(mail.outbox) == 3 * len(audience)
+    again = services.reminders_deliver(reminder_ids=ids)
+    assert again.sent == set() and len(mail.outbox) == 3 * len(audience)
+
+
+def test_the_dispatcher_enqueues_one_task_per_claimed_batch(
+    test_kind, monkeypatch, django_capture_on_commit_callbacks
+):
+    batches: list[list[int]] = []
+    monkeypatch.setattr(services, "_enqueue", batches.append)
+    monkeypatch.setattr("notifications.tasks.CLAIM_BATCH", 4)
+    reminders = [schedule(n) for n in range(10)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dispatch_due()
+
+    assert [len(b) for b in batches] == [4, 4, 2]
+    assert sorted(pk for b in batches for pk in b) == sorted(r.pk for r in reminders)
+
+
+def test_memo_loads_once_inside_a_scope_and_every_time_outside():
+    from notifications.kinds import memo, memo_put, memo_scope
+
+    loads: list[int] = []
+
+    def load() -> int:
+        loads.append(1)
+        return len(loads)
+
+    assert memo("k", load) == 1 and memo("k", load) == 2
+    with memo_scope():
+        assert memo("k", load) == 3 and memo("k", load) == 3
+        memo_put("j", "put")
+        assert memo("j", load) == "put"
+    assert memo("j", load) == 4

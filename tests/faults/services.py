@@ -305,9 +305,13 @@ def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
             proc.wait()
 
 
-def dispatch_in_a_process(env: dict[str, str]) -> None:
-    """One run of the reminder dispatcher in a process of its own, as beat starts it."""
-    manage(env, "shell", "-c", "from notifications.tasks import dispatch_due; dispatch_due()")
+def dispatch_in_a_process(env: dict[str, str], *, batch: int | None = None) -> None:
+    """One run of the reminder dispatcher in a process of its own, as beat starts it
+    (claiming ``batch`` reminders per send task instead of the default)."""
+    code = "import notifications.tasks as t; "
+    if batch is not None:
+        code += f"t.CLAIM_BATCH = {int(batch)}; "
+    manage(env, "shell", "-c", code + "t.dispatch_due()")
 
 
 def descendants(pid: int) -> list[int]:

@@ -1,8 +1,9 @@
 """Fault: a Celery worker is killed with SIGKILL in the middle of a batch of reminders.
 
-Extends tests/test_reminder_worker.py (one reminder, one send interrupted) to a batch on a
-throwaway Redis: some reminders are delivered, two are being sent, the rest wait in the
-queue when the worker and its pool die at once. A new worker takes the queue, the dispatcher
+Extends tests/test_reminder_worker.py (one reminder, one send interrupted) to batches on a
+throwaway Redis: the dispatcher enqueues send tasks of three reminders each; some reminders
+are delivered, two batches are in the middle of a send, the rest wait in the queue when the
+worker and its pool die at once. A new worker takes the queue, the dispatcher
 releases the claims the dead worker held and enqueues them again (so some reminders are in
 the queue twice), and every reminder reaches every recipient exactly once.
 """
@@ -41,11 +42,11 @@ def test_a_worker_killed_mid_batch_delivers_every_reminder_once(outbox, broker):
     env = {**outbox["env"], "TEST_REDIS_URL": broker.url}
     folder = outbox["folder"]
     first_log = outbox["tmp"] / "worker-1.log"
+    # (sends hang once four e-mails went out)
+    (folder / "slow-after").write_text("4")
     with running(worker(outbox, concurrency=2), env, first_log) as first:
-        dispatch_in_a_process(env)
+        dispatch_in_a_process(env, batch=3)
         # When a few were delivered and the next sends hang,
-        wait_until(lambda: len(message_ids(folder)) >= 4, 60, "the first e-mails", first_log)
-        (folder / "slow").touch()
         wait_until(lambda: any(folder.glob("sending-*")), 60, "a send to hang", first_log)
         # the worker and its pool processes are killed outright.
         pool = descendants(first.pid)
@@ -53,7 +54,7 @@ def test_a_worker_killed_mid_batch_delivers_every_reminder_once(outbox, broker):
         for pid in pool:
             os.kill(pid, unix_signal.SIGKILL)
         first.wait(10)
-    (folder / "slow").unlink()
+    (folder / "slow-after").unlink()
     delivered_before = len(message_ids(folder))
     assert delivered_before < SIGNALS * 2, "the batch finished before the kill"
 
@@ -62,7 +63,7 @@ def test_a_worker_killed_mid_batch_delivers_every_reminder_once(outbox, broker):
     second_log = outbox["tmp"] / "worker-2.log"
     with running(worker(outbox, concurrency=2), env, second_log):
         reminders_release_stuck(older_than=datetime.timedelta(0))
-        dispatch_in_a_process(env)
+        dispatch_in_a_process(env, batch=3)
         wait_until(lambda: all_sent(ids), 90, "every reminder sent", second_log)
 
     # and every coordinator got every reminder exactly once.
