@@ -225,7 +225,8 @@ def api_token_authenticate(*, key: str) -> User | None:
     if not key or len(key) > 200:
         return None
     token = (
-        ApiToken.objects.select_related("user")
+        # The organisation and the role: every policy asks for them.
+        ApiToken.objects.select_related("user__organisation", "user__role")
         .filter(digest=_digest(key), revoked_at__isnull=True)
         .first()
     )

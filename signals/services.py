@@ -618,9 +618,16 @@ def _signal_create(
     # written, so a concurrent twin fails fast and leaves no persons behind.
     signal.save()
     signal_reminders_schedule(signal=signal)
-    for person in clean.persons:
-        registered, _created = person_register(details=person.details)
-        SignalPerson.objects.get_or_create(signal=signal, person=registered, role=person.role)
+    # One insert for every person; a person given twice in one role is recorded once.
+    SignalPerson.objects.bulk_create(
+        [
+            SignalPerson(
+                signal=signal, person=person_register(details=person.details)[0], role=person.role
+            )
+            for person in clean.persons
+        ],
+        ignore_conflicts=True,
+    )
     signal.reference = reference_next(prefix="S", year=timezone.localdate(now).year)
     Signal.objects.filter(pk=signal.pk).update(reference=signal.reference)
     access_log_record(

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,15 +157,18 @@ def deadline_start(
 def reference_next(*, prefix: str, year: int | None = None) -> str:
     """The next human reference, e.g. ``C-2026-000045``. Gap-free per prefix and year."""
     year = year or timezone.localdate().year
-    try:
-        with transaction.atomic():
-            ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
-    except IntegrityError:
-        pass  # created concurrently: the row exists now, which is all we need
-    counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}-{year}-{counter.last:06d}"
+    # One statement: creates the year's counter or counts on, and locks its row until the
+    # caller's transaction ends, so numbers are handed out in commit order and a rollback
+    # gives its number back (ON CONFLICT takes the row lock, also against a concurrent insert).
+    table = ReferenceCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, year, last) VALUES (%s, %s, 1)"  # noqa: S608
+            f" ON CONFLICT (prefix, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [prefix, year],
+        )
+        (last,) = cursor.fetchone()
+    return f"{prefix}-{year}-{last:06d}"
 
 
 @transaction.atomic
