@@ -574,10 +574,10 @@ def _emails_send(*, plans: Sequence[_Plan]) -> BaseException | None:
 @transaction.atomic
 def _reminders_finish(*, plans: Sequence[_Plan]) -> DeliveryResult:
     """Write the in-app notifications and mark sent every reminder whose e-mails all went."""
-    texts = {plan.reminder.pk: plan for plan in plans}
+    by_id = {plan.reminder.pk: plan for plan in plans}
     reminders = list(
         Reminder.objects.select_for_update()
-        .filter(pk__in=list(texts))
+        .filter(pk__in=list(by_id))
         .exclude(status__in=FINAL_STATUSES)
         .order_by("pk")
     )
@@ -595,7 +595,7 @@ def _reminders_finish(*, plans: Sequence[_Plan]) -> DeliveryResult:
             result.incomplete.add(reminder.pk)
             continue
         in_app.extend(
-            (texts[reminder.pk], d)
+            (by_id[reminder.pk], d)
             for d in own
             if d.channel == Channel.IN_APP and d.status == DeliveryStatus.PENDING
         )

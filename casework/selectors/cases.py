@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -43,6 +43,18 @@ from workflows.clocks import CLOCKS
 
 class CaseNotFound(Http404):
     """The case does not exist, or the viewer may not know that it does."""
+
+
+def case_not_found(*, user: Any, case_id: Any, origin: str | None) -> NoReturn:
+    """Log a denied read of case ``case_id`` and answer as for an absent case."""
+    access_denied_record(
+        actor=user,
+        origin=origin,
+        object_type="case",
+        object_id=str(case_id),
+        action=AccessAction.READ_CASE,
+    )
+    raise CaseNotFound("Casus niet gevonden.")
 
 
 def parse_uuid(value: Any) -> uuid.UUID | None:
@@ -170,24 +182,10 @@ def case_get_for(*, user: Any, case_id: Any, origin: str | None = None) -> tuple
             .first()
         )
     if case is None:
-        access_denied_record(
-            actor=user,
-            origin=origin,
-            object_type="case",
-            object_id=str(case_id),
-            action=AccessAction.READ_CASE,
-        )
-        raise CaseNotFound("Casus niet gevonden.")
+        case_not_found(user=user, case_id=case_id, origin=origin)
     disclosure = _disclosure_of(user=user, case=case)
     if not disclosure.visible:  # defence in depth: the list and the disclosure must agree
-        access_denied_record(
-            actor=user,
-            origin=origin,
-            object_type="case",
-            object_id=str(case_id),
-            action=AccessAction.READ_CASE,
-        )
-        raise CaseNotFound("Casus niet gevonden.")
+        case_not_found(user=user, case_id=case_id, origin=origin)
     return case, disclosure
 
 

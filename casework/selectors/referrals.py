@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from casework.models import Case, CaseType, Referral
 from permissions.constants import FieldGroup
 from permissions.models import AccessAction, Organisation
-from permissions.services import AccessEvent, access_denied_record, access_log_record
+from permissions.services import AccessEvent, access_log_record
 
-from .cases import CaseNotFound, case_disclosure_for, parse_uuid
+from .cases import case_disclosure_for, case_not_found, parse_uuid
 
 # The state in which a referral is still being made; the referrer may complete it only here.
 REFERRAL_STATE = "aanmelding"
@@ -84,14 +84,7 @@ def referral_get_for(*, user: Any, case_id: Any, origin: str | None = None) -> R
     )
     referral = getattr(case, "referral", None) if case is not None else None
     if case is None or not referral_may_edit(user=user, case=case, referral=referral):
-        access_denied_record(
-            actor=user,
-            origin=origin,
-            object_type="case",
-            object_id=str(case_id),
-            action=AccessAction.READ_CASE,
-        )
-        raise CaseNotFound("Casus niet gevonden.")
+        case_not_found(user=user, case_id=case_id, origin=origin)
     if referral is None:
         referral = Referral(case=case)
     access_log_record(
